@@ -1,0 +1,61 @@
+// Lint rules that keep the layers honest: errors ← core ← cloud ← service ← cli/functions.
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+
+const layerZones = [
+  // errors depends on nothing else in the project.
+  { target: './src/errors', from: ['./src/core', './src/cloud', './src/service', './src/cli', './src/emulators'] },
+  // core is pure: no adapters, runtime or entry points.
+  { target: './src/core', from: ['./src/cloud', './src/service', './src/cli', './src/emulators'] },
+  { target: './src/cloud', from: ['./src/service', './src/cli'] },
+  { target: './src/service', from: ['./src/cli'] },
+  { target: './src/emulators', from: ['./src/service', './src/cli'] },
+];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.serverless/**', 'bench/.data/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver': { typescript: false, node: { extensions: ['.ts', '.js', '.json'] } } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'import-x/no-cycle': 'error',
+      'import-x/no-default-export': 'error',
+      'import-x/no-restricted-paths': ['error', { zones: layerZones }],
+      'no-restricted-syntax': ['error', { selector: 'ExportAllDeclaration', message: 'Export names explicitly.' }],
+    },
+  },
+  {
+    // Only the cloud adapters talk to Google's clients.
+    files: ['src/**/*.ts'],
+    ignores: ['src/cloud/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@google-cloud/*'], message: 'Only src/cloud/ may import @google-cloud/*.' }] },
+      ],
+    },
+  },
+  {
+    // Library code never touches the process: only the CLI and functions/ read argv/env, print or exit.
+    files: ['src/**/*.ts'],
+    ignores: ['src/cli/**'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'exit', message: 'Only entry points exit.' },
+        { object: 'process', property: 'argv', message: 'Only entry points read argv.' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);

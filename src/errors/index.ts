@@ -1,0 +1,51 @@
+export { SkeinError, SkeinValidationError, describeFailures } from './base';
+export type { ValidationFailure, ValidationContext } from './base';
+export {
+  TwineException,
+  TwineValueException,
+  TwineTypeException,
+  TwineVersionConflict,
+  InvalidTwine,
+  InvalidTwineJson,
+  InvalidTwineContents,
+  UnknownStrand,
+  StrandNotFound,
+  CredentialNotFound,
+  TwineFileNotFound,
+  InvalidSourceKindException,
+  InvalidValues,
+  InvalidValuesJson,
+  InvalidValuesContents,
+  InvalidManifest,
+  InvalidManifestJson,
+  InvalidManifestType,
+  InvalidManifestContents,
+  InvalidMonitorMessage,
+  NotImplementedYet,
+} from './twine';
+export {
+  InvalidInputException,
+  FileNotFoundException,
+  FolderNotFoundException,
+  ManifestNotFoundException,
+  InvalidManifestException,
+  InvalidTagException,
+  InvalidLabelException,
+  UnexpectedNumberOfResultsException,
+  BrokenSequenceException,
+  InvalidFilterException,
+  AttributeConflict,
+  CloudLocationNotSpecified,
+  ReadOnlyResource,
+  FileLocationError,
+} from './resources';
+export {
+  StorageError,
+  ObjectNotFound,
+  CloudStorageBucketNotFound,
+  PreconditionFailed,
+  ChecksumMismatch,
+  IncompleteUpload,
+  InvalidCloudPath,
+} from './storage';
+export type { StorageErrorContext } from './storage';
