@@ -1,6 +1,6 @@
 // Lint rules that keep the layers honest: errors ← core ← cloud ← service ← cli/functions.
 import tseslint from 'typescript-eslint';
-import importX from 'eslint-plugin-import-x';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 
 const layerZones = [
   // errors depends on nothing else in the project.
@@ -19,7 +19,7 @@ export default tseslint.config(
     files: ['**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     plugins: { 'import-x': importX },
-    settings: { 'import-x/resolver': { typescript: false, node: { extensions: ['.ts', '.js', '.json'] } } },
+    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })] },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -53,6 +53,11 @@ export default tseslint.config(
         { object: 'process', property: 'argv', message: 'Only entry points read argv.' },
       ],
     },
+  },
+  {
+    // Jest loads global setup/teardown through their default export.
+    files: ['test/setup/global-*.ts'],
+    rules: { 'import-x/no-default-export': 'off' },
   },
   {
     files: ['**/*.js', '**/*.mjs'],
