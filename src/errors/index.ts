@@ -47,5 +47,7 @@ export {
   ChecksumMismatch,
   IncompleteUpload,
   InvalidCloudPath,
+  UrlSigningFailed,
+  StorageRequestFailed,
 } from './storage';
 export type { StorageErrorContext } from './storage';

@@ -40,3 +40,9 @@ export class IncompleteUpload extends StorageError {}
 
 /** A path is not a valid `gs://bucket/name` path. */
 export class InvalidCloudPath extends StorageError {}
+
+/** A signed URL could not be made: no signing credentials, a lifetime out of range, or an action the store cannot sign. */
+export class UrlSigningFailed extends StorageError {}
+
+/** A storage request failed for a reason no narrower error covers (permissions, network, server or filesystem errors). */
+export class StorageRequestFailed extends StorageError {}
