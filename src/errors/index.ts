@@ -51,3 +51,4 @@ export {
   StorageRequestFailed,
 } from './storage';
 export type { StorageErrorContext } from './storage';
+export { InvalidSchema } from './json-schema';
