@@ -44,6 +44,72 @@ export class BrokenSequenceException extends SkeinError {}
 /** A filter name or action is not valid for the values it is applied to. */
 export class InvalidFilterException extends SkeinError {}
 
+/** A filter's action does not exist for the type of attribute it reaches (or that type cannot be filtered at all). */
+export class InvalidFilterAction extends InvalidFilterException {
+  /** The whole filter name, e.g. `name__startswith`. */
+  readonly filterName: string;
+  /** The action part of the filter name, e.g. `startswith`. */
+  readonly action: string;
+  /** The type of the attribute the filter reached, e.g. `string`, `Date`, `LabelSet`. */
+  readonly valueType: string;
+  /** The actions that type does support (empty when it supports none). */
+  readonly validActions: readonly string[];
+
+  /**
+   * @param message - What was wrong and which actions are valid.
+   * @param context - The filter, its action, the attribute's type and the valid actions.
+   */
+  constructor(
+    message: string,
+    context: { filterName: string; action: string; valueType: string; validActions: readonly string[] },
+  ) {
+    super(message);
+    this.filterName = context.filterName;
+    this.action = context.action;
+    this.valueType = context.valueType;
+    this.validActions = context.validActions;
+  }
+}
+
+/** A filter's value has the wrong shape for its action (e.g. `in_range` needs a `[low, high]` pair). */
+export class InvalidFilterValue extends InvalidFilterException {
+  /** The whole filter name, e.g. `size__in_range`. */
+  readonly filterName: string;
+  /** The action part of the filter name. */
+  readonly action: string;
+  /** What the action expects, e.g. `a [low, high] pair of numbers`. */
+  readonly expected: string;
+
+  /**
+   * @param message - What was given and what was expected.
+   * @param context - The filter, its action and what it expects.
+   */
+  constructor(message: string, context: { filterName: string; action: string; expected: string }) {
+    super(message);
+    this.filterName = context.filterName;
+    this.action = context.action;
+    this.expected = context.expected;
+  }
+}
+
+/** An item lacks the attribute or key that a filter or an ordering names. */
+export class FilterAttributeNotFound extends InvalidInputException {
+  /** The missing attribute path, `__`-separated, e.g. `tags__cluster`. */
+  readonly attributeName: string;
+  /** The filter that named it; `undefined` when the attribute was named by `orderBy`. */
+  readonly filterName: string | undefined;
+
+  /**
+   * @param message - Which item lacked which attribute and how to skip such items.
+   * @param context - The attribute path and the filter that named it.
+   */
+  constructor(message: string, context: { attributeName: string; filterName?: string }) {
+    super(message);
+    this.attributeName = context.attributeName;
+    this.filterName = context.filterName;
+  }
+}
+
 /** Two sources of an attribute disagree (e.g. a path given twice). */
 export class AttributeConflict extends SkeinError {}
 
