@@ -55,3 +55,16 @@ export {
 } from './storage';
 export type { StorageErrorContext } from './storage';
 export { InvalidSchema } from './json-schema';
+export {
+  ServiceIdentityError,
+  InvalidServiceID,
+  ServiceNotFound,
+  MissingServiceID,
+  ServiceAlreadyExists,
+  BackendNotFound,
+  NotAPullSubscription,
+  InvalidEvent,
+  QuestionTimeout,
+  RemoteException,
+} from './service';
+export type { ServiceErrorContext, RemoteExceptionContext } from './service';

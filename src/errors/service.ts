@@ -1,0 +1,146 @@
+import { SkeinError, SkeinValidationError } from './base';
+import type { ValidationFailure } from './base';
+
+// Names match Octue's `octue.twined.exceptions` where Octue has a peer, so errors cross to Python services by class
+// name (see the exception codec in src/core/events/exception-codec.ts).
+
+/** Context carried by errors about one service. */
+export interface ServiceErrorContext {
+  /** The service id or SRUID concerned, e.g. `acme/child:2.1.0`. */
+  readonly serviceId?: string;
+  /** The underlying failure. */
+  readonly cause?: unknown;
+}
+
+/** Base of the service-identity errors below; carries the service id concerned. */
+export class ServiceIdentityError extends SkeinError {
+  /** The service id or SRUID concerned, when known. */
+  readonly serviceId: string | undefined;
+
+  /**
+   * @param message - What was wrong and what to do about it.
+   * @param context - The service id and cause.
+   */
+  constructor(message: string, context: ServiceErrorContext = {}) {
+    super(message, { cause: context.cause });
+    this.serviceId = context.serviceId;
+  }
+}
+
+/** A service id, SRUID or one of its parts (namespace, name, revision tag) is malformed (Octue's `InvalidServiceID`). */
+export class InvalidServiceID extends ServiceIdentityError {}
+
+/** No service with the given id exists, e.g. the services topic or a registry entry is missing. */
+export class ServiceNotFound extends ServiceIdentityError {}
+
+/** A service id was needed but none was given (Octue's `MissingServiceID`). */
+export class MissingServiceID extends ServiceIdentityError {}
+
+/** A service with the given id is already being served, e.g. its subscription already exists. */
+export class ServiceAlreadyExists extends ServiceIdentityError {}
+
+/** A service backend that Skein does not know was named (Octue's `BackendNotFound`). */
+export class BackendNotFound extends SkeinError {
+  /** The backend name that was given. */
+  readonly backendName: string | undefined;
+
+  /**
+   * @param message - Which backend was asked for and which exist.
+   * @param context - The backend name and cause.
+   */
+  constructor(message: string, context: { backendName?: string; cause?: unknown } = {}) {
+    super(message, { cause: context.cause });
+    this.backendName = context.backendName;
+  }
+}
+
+/** Waiting was attempted on a subscription that pushes its messages rather than being pulled. */
+export class NotAPullSubscription extends SkeinError {
+  /** The subscription's name. */
+  readonly subscription: string | undefined;
+
+  /**
+   * @param message - Which subscription and why it cannot be pulled.
+   * @param context - The subscription name and cause.
+   */
+  constructor(message: string, context: { subscription?: string; cause?: unknown } = {}) {
+    super(message, { cause: context.cause });
+    this.subscription = context.subscription;
+  }
+}
+
+/** An event or its attributes break the service-communication format; `failures` point into `{event, attributes}`. */
+export class InvalidEvent extends SkeinValidationError {
+  /** The event's kind, when it had a readable one. */
+  readonly kind: string | undefined;
+
+  /**
+   * @param message - Summary; the failures are appended one per line.
+   * @param context - The failures, the event kind and the cause (such as Ajv's error list).
+   */
+  constructor(
+    message: string,
+    context: { failures?: readonly ValidationFailure[]; kind?: string; cause?: unknown } = {},
+  ) {
+    super(message, { failures: context.failures, cause: context.cause, strand: 'service-communication' });
+    this.kind = context.kind;
+  }
+}
+
+/**
+ * No final result (or no heartbeat) arrived from a child in time. It crosses the wire as Python's built-in
+ * `TimeoutError`, which is what Octue raises in the same situation.
+ */
+export class QuestionTimeout extends SkeinError {
+  /** The name this error has on the wire (Python's built-in), used by the exception codec. */
+  static readonly wireName = 'TimeoutError';
+
+  /** The question waited for, when known. */
+  readonly questionUuid: string | undefined;
+  /** The limit that was exceeded, in seconds, when known. */
+  readonly timeoutSeconds: number | undefined;
+
+  /**
+   * @param message - What was waited for and for how long.
+   * @param context - The question UUID, the limit and cause.
+   */
+  constructor(message: string, context: { questionUuid?: string; timeoutSeconds?: number; cause?: unknown } = {}) {
+    super(message, { cause: context.cause });
+    this.questionUuid = context.questionUuid;
+    this.timeoutSeconds = context.timeoutSeconds;
+  }
+}
+
+/** Context of an error raised by a remote service and re-created here. */
+export interface RemoteExceptionContext {
+  /** The remote error's type name as sent (`exception_type`), e.g. `ValueError`. */
+  readonly exceptionType?: string;
+  /** The SRUID of the service that raised it. */
+  readonly sender?: string;
+  /** The remote traceback as sent (`exception_traceback`). */
+  readonly remoteTraceback?: readonly string[];
+}
+
+/**
+ * An error raised by a remote service whose type has no class here. The exception codec makes one subclass per type
+ * name (e.g. a class named `ValueError`), so `error.name` is the remote type and `instanceof` works per name.
+ */
+export class RemoteException extends SkeinError {
+  /** The remote error's type name as sent. */
+  readonly exceptionType: string | undefined;
+  /** The SRUID of the service that raised it. */
+  readonly sender: string | undefined;
+  /** The remote traceback as sent. */
+  readonly remoteTraceback: readonly string[];
+
+  /**
+   * @param message - The remote message, with the remote traceback appended.
+   * @param context - The remote type name, sender and traceback.
+   */
+  constructor(message: string, context: RemoteExceptionContext = {}) {
+    super(message);
+    this.exceptionType = context.exceptionType;
+    this.sender = context.sender;
+    this.remoteTraceback = context.remoteTraceback ?? [];
+  }
+}
