@@ -21,7 +21,19 @@ export class FileNotFoundException extends InvalidInputException {
 }
 
 /** A folder that should exist does not. */
-export class FolderNotFoundException extends InvalidInputException {}
+export class FolderNotFoundException extends InvalidInputException {
+  /** The directory, cloud prefix or URL that was not found. */
+  readonly path: string | undefined;
+
+  /**
+   * @param message - What was looked for.
+   * @param context - The path and cause.
+   */
+  constructor(message: string, context: { path?: string; cause?: unknown } = {}) {
+    super(message, { cause: context.cause });
+    this.path = context.path;
+  }
+}
 
 /** A manifest file could not be found. */
 export class ManifestNotFoundException extends InvalidInputException {}
