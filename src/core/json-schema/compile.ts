@@ -95,7 +95,11 @@ function compileWith(ajv: AjvCore, original: AnySchema, schema: AnySchema): Sche
           'first (Skein never fetches schemas over the network).',
         {
           failures: [
-            { pointer: findRefPointer(original, missingRef) ?? '', message: 'cannot be resolved', keyword: '$ref' },
+            {
+              pointer: findRefPointer(original, missingRef) ?? '',
+              message: `cannot be resolved: register '${missingRef}' with registerSchema() first`,
+              keyword: '$ref',
+            },
           ],
           cause: error,
         },

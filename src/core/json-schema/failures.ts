@@ -53,7 +53,8 @@ function messageOf(error: ErrorObject): string {
 /**
  * Converts Ajv's errors into Skein validation failures, one per failing value, with JSON pointers into the
  * validated document. A `required` failure points at the missing property (e.g. `/height`), not at its parent.
- * Identical failures (same pointer and message) are reported once.
+ * Identical failures (same pointer and message) are reported once, and `if` failures, which only summarise the
+ * failures of their `then`/`else` branch, are left out.
  * @param errors - Ajv's `errors` after a failed validation (`null`/`undefined` gives no failures).
  * @param basePointer - Pointer of the validated document inside a larger one, prefixed to every pointer.
  * @returns The failures, in Ajv's order.
@@ -65,6 +66,10 @@ export function toValidationFailures(
   const seen = new Set<string>();
   const failures: ValidationFailure[] = [];
   for (const error of errors ?? []) {
+    // An `if` failure ("must match \"then\" schema") only repeats the failures of the branch, which are listed too.
+    if (error.keyword === 'if') {
+      continue;
+    }
     const failure = { pointer: basePointer + pointerOf(error), message: messageOf(error), keyword: error.keyword };
     const key = `${failure.pointer}\u0000${failure.message}`;
     if (!seen.has(key)) {

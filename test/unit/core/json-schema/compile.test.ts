@@ -136,7 +136,11 @@ describe('Function: compileSchema', () => {
     expect(error).toBeInstanceOf(InvalidSchema);
     expect((error as InvalidSchema).message).toMatch(/cannot be resolved: register the referenced schema/);
     expect((error as InvalidSchema).failures).toEqual([
-      { pointer: '/properties/tags/$ref', message: 'cannot be resolved', keyword: '$ref' },
+      {
+        pointer: '/properties/tags/$ref',
+        message: `cannot be resolved: register '${missing}' with registerSchema() first`,
+        keyword: '$ref',
+      },
     ]);
     expect((error as InvalidSchema).cause).toBeInstanceOf(Error);
   });
