@@ -68,3 +68,4 @@ export {
   RemoteException,
 } from './service';
 export type { ServiceErrorContext, RemoteExceptionContext } from './service';
+export { TransportError, MessageTooLarge, EmptyMessage, SubscriptionAlreadyExists, TopicNotFound } from './transport';

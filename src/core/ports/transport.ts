@@ -1,0 +1,115 @@
+/**
+ * The transport port: how services exchange events. `PubSubTransport` (Google Cloud Pub/Sub through the official
+ * client, also against the emulator) and `InMemoryTransport` (one process, the embedded default and the unit-test
+ * twin) implement it with the same semantics: one topic, ordering by `orderingKey`, at-least-once delivery (a message
+ * that is not acked is redelivered), and subscriptions whose attribute filters are ALSO applied on receipt (the
+ * emulator stores filters but ignores them).
+ */
+export interface Transport {
+  /** A short name for messages and diagnostics, e.g. `pubsub` or `memory`. */
+  readonly kind: string;
+  /** The full topic name every event travels on (e.g. `octue.twined.services`). */
+  readonly topicName: string;
+
+  /**
+   * Publishes one message. Data must be non-empty; messages over {@link MAX_MESSAGE_BYTES} are refused with
+   * `MessageTooLarge` before anything is sent.
+   * @returns The message id the transport assigned.
+   */
+  publish(message: OutgoingMessage): Promise<string>;
+
+  /** Creates the topic if it does not exist (local serving and tests; deployed topics are made by `deploy`). */
+  ensureTopic(): Promise<void>;
+
+  /** Whether the topic exists. */
+  topicExists(): Promise<boolean>;
+
+  /**
+   * Creates a subscription on the topic.
+   * @throws SubscriptionAlreadyExists unless `allowExisting`.
+   */
+  createSubscription(spec: SubscriptionSpec, options?: { allowExisting?: boolean }): Promise<void>;
+
+  /** Deletes a subscription; a missing one is ignored. */
+  deleteSubscription(name: string): Promise<void>;
+
+  /**
+   * Starts delivering the subscription's messages (those matching its filter) to `handler`, in order per ordering
+   * key. A message the handler neither acks nor nacks before its promise settles is acked if the promise resolves
+   * and nacked (redelivered) if it rejects.
+   */
+  subscribe(name: string, handler: MessageHandler): Promise<ActiveSubscription>;
+
+  /** Releases clients and timers. */
+  close(): Promise<void>;
+}
+
+/** Pub/Sub's per-message limit (10 MB); larger messages are refused before publishing. */
+export const MAX_MESSAGE_BYTES = 10_000_000;
+
+/** A message to publish. */
+export interface OutgoingMessage {
+  /** The event as UTF-8 JSON; never empty. */
+  readonly data: Buffer;
+  /** String attributes (Pub/Sub carries only strings). */
+  readonly attributes: Readonly<Record<string, string>>;
+  /** Messages with the same key are delivered in publish order; Skein uses the question uuid. */
+  readonly orderingKey?: string;
+}
+
+/** A message as delivered to a handler. */
+export interface ReceivedMessage {
+  readonly id: string;
+  readonly data: Buffer;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly orderingKey?: string;
+  readonly publishTime: Date;
+  /** 1 on first delivery, then 2, 3, … on redeliveries (when the transport knows). */
+  readonly deliveryAttempt: number;
+  /** Acknowledges: the message will not be delivered again. */
+  ack(): void;
+  /** Refuses: the message will be redelivered. */
+  nack(): void;
+}
+
+/** Handles one delivered message. */
+export type MessageHandler = (message: ReceivedMessage) => void | Promise<void>;
+
+/** Attribute equality conditions, ANDed: `{recipient: 'a/b:c', sender_type: 'PARENT'}`. */
+export type AttributeFilter = Readonly<Record<string, string>>;
+
+/** A subscription to create. */
+export interface SubscriptionSpec {
+  /** Subscription name (short form, without `projects/…/subscriptions/`). */
+  readonly name: string;
+  /** Only messages whose attributes equal all of these are delivered. */
+  readonly filter?: AttributeFilter;
+  /** Push to this HTTPS endpoint instead of pulling. */
+  readonly pushEndpoint?: string;
+  /** Seconds a delivered message stays leased before redelivery; default 600 (Octue's). */
+  readonly ackDeadlineSeconds?: number;
+  /** Delete the subscription after this many idle seconds; omitted = never expires. */
+  readonly expirationTtlSeconds?: number;
+}
+
+/** A running subscription. */
+export interface ActiveSubscription {
+  /** Stops delivery; messages in flight are finished first. */
+  close(): Promise<void>;
+}
+
+/** Renders an attribute filter in Pub/Sub's filter syntax, e.g. `attributes.recipient = "a/b:c" AND …`. */
+export function formatAttributeFilter(filter: AttributeFilter): string {
+  return Object.entries(filter)
+    .map(([key, value]) => `attributes.${key} = ${JSON.stringify(value)}`)
+    .join(' AND ');
+}
+
+/** Whether a message's attributes satisfy a filter (applied on receipt because the emulator ignores filters). */
+export function matchesAttributeFilter(
+  attributes: Readonly<Record<string, string>>,
+  filter: AttributeFilter | undefined,
+): boolean {
+  if (!filter) return true;
+  return Object.entries(filter).every(([key, value]) => attributes[key] === value);
+}

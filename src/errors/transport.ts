@@ -1,0 +1,52 @@
+import { SkeinError } from './base';
+
+/** Base for failures of the event transport (Pub/Sub or in-memory); wraps the client's error as `cause`. */
+export class TransportError extends SkeinError {}
+
+/** A message is over Pub/Sub's 10 MB limit; it was refused before publishing (the emulator would hang on it). */
+export class MessageTooLarge extends TransportError {
+  /** Size of the refused message in bytes. */
+  readonly sizeBytes: number;
+  /** The limit in bytes. */
+  readonly limitBytes: number;
+
+  /**
+   * @param sizeBytes - Size of the refused message.
+   * @param limitBytes - The transport's limit.
+   */
+  constructor(sizeBytes: number, limitBytes: number) {
+    super(
+      `The message is ${sizeBytes} bytes, over the ${limitBytes}-byte Pub/Sub limit; ` +
+        'send large data as a dataset (input_manifest) instead of in values.',
+    );
+    this.sizeBytes = sizeBytes;
+    this.limitBytes = limitBytes;
+  }
+}
+
+/** A message with empty data was refused (Pub/Sub push and functions-framework drop empty messages). */
+export class EmptyMessage extends TransportError {}
+
+/** The subscription already exists and `allowExisting` was not given. */
+export class SubscriptionAlreadyExists extends TransportError {
+  /** The subscription's name. */
+  readonly subscriptionName: string;
+
+  /** @param subscriptionName - The existing subscription. */
+  constructor(subscriptionName: string) {
+    super(`The subscription '${subscriptionName}' already exists.`);
+    this.subscriptionName = subscriptionName;
+  }
+}
+
+/** The topic does not exist. */
+export class TopicNotFound extends TransportError {
+  /** The topic's name. */
+  readonly topicName: string;
+
+  /** @param topicName - The missing topic. */
+  constructor(topicName: string) {
+    super(`The topic '${topicName}' does not exist; deploy the services (or run 'skein emulators start') first.`);
+    this.topicName = topicName;
+  }
+}
