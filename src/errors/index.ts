@@ -66,6 +66,9 @@ export {
   InvalidEvent,
   QuestionTimeout,
   RemoteException,
+  AppNotFound,
+  InvalidApp,
 } from './service';
 export type { ServiceErrorContext, RemoteExceptionContext } from './service';
 export { TransportError, MessageTooLarge, EmptyMessage, SubscriptionAlreadyExists, TopicNotFound } from './transport';
+export { InvalidServiceConfiguration, ServiceConfigurationNotFound } from './config';

@@ -144,3 +144,39 @@ export class RemoteException extends SkeinError {
     this.remoteTraceback = context.remoteTraceback ?? [];
   }
 }
+
+/**
+ * A service's app could not be found: its directory has no app module (`app.js`, `app.cjs`, `app.mjs` or `app.ts`),
+ * or the module failed to load. It crosses the wire as Python's `ModuleNotFoundError`, which Octue raises then.
+ */
+export class AppNotFound extends SkeinError {
+  /** The name this error has on the wire (Python's built-in), used by the exception codec. */
+  static readonly wireName = 'ModuleNotFoundError';
+
+  /** The app source that was searched, e.g. the app directory. */
+  readonly appSource: string | undefined;
+
+  /**
+   * @param message - Where the app was looked for and how to fix it.
+   * @param context - The app source and cause.
+   */
+  constructor(message: string, context: { appSource?: string; cause?: unknown } = {}) {
+    super(message, { cause: context.cause });
+    this.appSource = context.appSource;
+  }
+}
+
+/** An app was found but is not usable: it exports no `App` class, `run` function or default export Skein can run. */
+export class InvalidApp extends SkeinError {
+  /** The app source concerned. */
+  readonly appSource: string | undefined;
+
+  /**
+   * @param message - What the app exports and what it should export.
+   * @param context - The app source and cause.
+   */
+  constructor(message: string, context: { appSource?: string; cause?: unknown } = {}) {
+    super(message, { cause: context.cause });
+    this.appSource = context.appSource;
+  }
+}
