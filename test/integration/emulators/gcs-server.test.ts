@@ -1,0 +1,269 @@
+// The official @google-cloud/storage client against Skein's GCS server, on both backends: buckets, every upload
+// kind, downloads with the client's own hash validation, ranges, 404s, deletes and copies.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Storage } from '@google-cloud/storage';
+
+import { crc32cHash } from '../../../src/core/hashing/crc32c';
+import type { RunningGcsServer } from '../../../src/emulators/gcs-server';
+import { startGcsServer } from '../../../src/emulators/gcs-server';
+
+const backends = ['memory', 'directory'] as const;
+
+function expectedHashes(data: Buffer): { md5Hash: string; crc32c: string; size: string } {
+  return {
+    md5Hash: createHash('md5').update(data).digest('base64'),
+    crc32c: crc32cHash(data),
+    size: String(data.length),
+  };
+}
+
+describe.each(backends)('Function: startGcsServer (%s backend)', (backend) => {
+  let dir: string;
+  let server: RunningGcsServer;
+  let storage: Storage;
+  let counter = 0;
+  const bucketName = (): string => `b-${backend}-${++counter}`;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'skein-gcs-'));
+    server = await startGcsServer({
+      port: 0,
+      projectId: 'demo-x',
+      ...(backend === 'directory' ? { directory: dir } : {}),
+    });
+    storage = new Storage({ projectId: 'demo-x', apiEndpoint: server.url });
+  });
+
+  afterAll(async () => {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  describe('Route: buckets', () => {
+    it('creates a bucket and returns the bucket resource fields', async () => {
+      const name = bucketName();
+      await storage.createBucket(name);
+      const [resource] = await storage.bucket(name).getMetadata();
+      expect(resource).toMatchObject({
+        kind: 'storage#bucket',
+        id: name,
+        name,
+        location: 'US',
+        storageClass: 'STANDARD',
+      });
+      expect(resource.projectNumber).toMatch(/^\d{12}$/);
+      expect(resource.metageneration).toBe('1');
+      expect(Number.isNaN(Date.parse(resource.timeCreated as string))).toBe(false);
+    });
+
+    it('answers a second create of the same bucket with the same bucket', async () => {
+      const name = bucketName();
+      await storage.createBucket(name);
+      const [first] = await storage.bucket(name).getMetadata();
+      await storage.createBucket(name);
+      const [second] = await storage.bucket(name).getMetadata();
+      expect(second.timeCreated).toBe(first.timeCreated);
+    });
+
+    it('gets, lists and deletes an empty bucket', async () => {
+      const name = bucketName();
+      await storage.createBucket(name);
+      const [metadata] = await storage.bucket(name).getMetadata();
+      expect(metadata.name).toBe(name);
+      const [buckets] = await storage.getBuckets();
+      expect(buckets.map((b) => b.name)).toContain(name);
+      await storage.bucket(name).delete();
+      expect((await storage.bucket(name).exists())[0]).toBe(false);
+    });
+
+    it('refuses to delete a bucket that holds objects (409)', async () => {
+      const [bucket] = await storage.createBucket(bucketName());
+      await bucket.file('x').save('x', { resumable: false });
+      await expect(bucket.delete()).rejects.toMatchObject({ code: 409 });
+    });
+
+    it.each([['Bad_Name'], ['ab'], ['-starts-with-dash']])('rejects the invalid bucket name %s (400)', async (name) => {
+      await expect(storage.createBucket(name)).rejects.toMatchObject({ code: 400 });
+    });
+
+    it('answers 404 for a missing bucket', async () => {
+      await expect(storage.bucket('no-such-bucket-x').getMetadata()).rejects.toMatchObject({ code: 404 });
+    });
+  });
+
+  describe('Route: uploads', () => {
+    const data = randomBytes(1024 * 1024 + 123);
+
+    it.each([
+      ['multipart', { resumable: false }],
+      ['resumable, one request', { resumable: true }],
+      ['resumable, 256 KiB chunks', { resumable: true, chunkSize: 256 * 1024 }],
+    ])('stores a %s upload with the right size, md5 and crc32c', async (_kind, options) => {
+      const [bucket] = await storage.createBucket(bucketName());
+      const file = bucket.file('data.bin');
+      await new Promise<void>((resolve, reject) => {
+        file.createWriteStream(options).on('error', reject).on('finish', resolve).end(data);
+      });
+      const [metadata] = await file.getMetadata();
+      expect(metadata).toMatchObject({
+        kind: 'storage#object',
+        bucket: bucket.name,
+        name: 'data.bin',
+        ...expectedHashes(data),
+      });
+      expect(metadata.id).toBe(`${bucket.name}/data.bin/${metadata.generation}`);
+      expect(metadata.metageneration).toBe('1');
+      expect((await file.download())[0].equals(data)).toBe(true);
+    });
+
+    it('stores a media upload (uploadType=media) with the request content type', async () => {
+      const [bucket] = await storage.createBucket(bucketName());
+      const response = await fetch(
+        `${server.url}/upload/storage/v1/b/${bucket.name}/o?uploadType=media&name=m%2F1.txt`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'text/plain' },
+          body: 'media body',
+        },
+      );
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ name: 'm/1.txt', contentType: 'text/plain', size: '10' });
+      expect((await bucket.file('m/1.txt').download())[0].toString()).toBe('media body');
+    });
+
+    it('keeps the content type, custom metadata and HTTP properties given at upload', async () => {
+      const [bucket] = await storage.createBucket(bucketName());
+      const file = bucket.file('props.json');
+      await file.save('{}', {
+        resumable: false,
+        contentType: 'application/json',
+        metadata: {
+          metadata: { a: '1', b: 'two' },
+          cacheControl: 'no-cache',
+          contentDisposition: 'inline',
+          contentLanguage: 'en',
+        },
+      });
+      const [metadata] = await file.getMetadata();
+      expect(metadata).toMatchObject({
+        contentType: 'application/json',
+        metadata: { a: '1', b: 'two' },
+        cacheControl: 'no-cache',
+        contentDisposition: 'inline',
+        contentLanguage: 'en',
+      });
+    });
+
+    it('defaults the content type to application/octet-stream', async () => {
+      const [bucket] = await storage.createBucket(bucketName());
+      await bucket.file('no-extension').save(Buffer.from([1, 2, 3]), { resumable: false });
+      expect((await bucket.file('no-extension').getMetadata())[0].contentType).toBe('application/octet-stream');
+    });
+
+    it('stores an empty object', async () => {
+      const [bucket] = await storage.createBucket(bucketName());
+      await bucket.file('empty').save(Buffer.alloc(0), { resumable: true });
+      expect((await bucket.file('empty').getMetadata())[0]).toMatchObject(expectedHashes(Buffer.alloc(0)));
+      expect((await bucket.file('empty').download())[0].length).toBe(0);
+    });
+
+    it('answers 404 for an upload to a missing bucket', async () => {
+      await expect(storage.bucket('no-such-bucket-y').file('x').save('x', { resumable: false })).rejects.toMatchObject({
+        code: 404,
+      });
+    });
+  });
+
+  describe('Route: downloads', () => {
+    const data = randomBytes(300 * 1024);
+
+    it.each([['md5'], ['crc32c']] as const)('passes the client %s validation', async (validation) => {
+      const [bucket] = await storage.createBucket(bucketName());
+      await bucket.file('v.bin').save(data, { resumable: false });
+      const [downloaded] = await bucket.file('v.bin').download({ validation });
+      expect(downloaded.equals(data)).toBe(true);
+    });
+
+    it('sends the hash, generation and size headers with alt=media', async () => {
+      const [bucket] = await storage.createBucket(bucketName());
+      await bucket.file('h.bin').save(data, { resumable: false, contentType: 'image/png' });
+      const [metadata] = await bucket.file('h.bin').getMetadata();
+      const response = await fetch(`${server.url}/storage/v1/b/${bucket.name}/o/h.bin?alt=media`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('image/png');
+      expect(response.headers.get('content-length')).toBe(String(data.length));
+      expect(response.headers.get('x-goog-hash')).toBe(`crc32c=${metadata.crc32c},md5=${metadata.md5Hash}`);
+      expect(response.headers.get('x-goog-generation')).toBe(metadata.generation);
+      expect(response.headers.get('x-goog-stored-content-length')).toBe(String(data.length));
+      expect(Buffer.from(await response.arrayBuffer()).equals(data)).toBe(true);
+    });
+
+    it.each([
+      [{ start: 10, end: 19 }, 10, 20],
+      [{ start: data.length - 5 }, data.length - 5, data.length],
+    ])('returns only the requested range %j', async (range, from, to) => {
+      const [bucket] = await storage.createBucket(bucketName());
+      await bucket.file('r.bin').save(data, { resumable: false });
+      const [part] = await bucket.file('r.bin').download(range);
+      expect(part.equals(data.subarray(from, to))).toBe(true);
+    });
+
+    it('answers a raw Range request with 206 and Content-Range', async () => {
+      const [bucket] = await storage.createBucket(bucketName());
+      await bucket.file('r.bin').save(data, { resumable: false });
+      const response = await fetch(`${server.url}/b/${bucket.name}/o/r.bin?alt=media`, {
+        headers: { range: 'bytes=-4' },
+      });
+      expect(response.status).toBe(206);
+      expect(response.headers.get('content-range')).toBe(`bytes ${data.length - 4}-${data.length - 1}/${data.length}`);
+      expect(Buffer.from(await response.arrayBuffer()).equals(data.subarray(-4))).toBe(true);
+    });
+
+    it('answers 404 "No such object" for a missing object', async () => {
+      const [bucket] = await storage.createBucket(bucketName());
+      const missing = bucket.file('missing.txt');
+      expect((await missing.exists())[0]).toBe(false);
+      await expect(missing.getMetadata()).rejects.toMatchObject({
+        code: 404,
+        message: `No such object: ${bucket.name}/missing.txt`,
+      });
+      await expect(missing.download()).rejects.toMatchObject({ code: 404 });
+    });
+  });
+
+  describe('Route: delete and copy', () => {
+    it('deletes an object (then 404 on a second delete)', async () => {
+      const [bucket] = await storage.createBucket(bucketName());
+      await bucket.file('d.txt').save('d', { resumable: false });
+      await bucket.file('d.txt').delete();
+      expect((await bucket.file('d.txt').exists())[0]).toBe(false);
+      await expect(bucket.file('d.txt').delete()).rejects.toMatchObject({ code: 404 });
+    });
+
+    it('copies an object with its bytes and metadata to another bucket (rewriteTo)', async () => {
+      const [source] = await storage.createBucket(bucketName());
+      const [target] = await storage.createBucket(bucketName());
+      await source.file('c.txt').save('copy me', { resumable: false, metadata: { metadata: { k: 'v' } } });
+      await source.file('c.txt').copy(target.file('dir/c2.txt'));
+      expect((await target.file('dir/c2.txt').download())[0].toString()).toBe('copy me');
+      expect((await target.file('dir/c2.txt').getMetadata())[0]).toMatchObject({
+        contentType: 'text/plain',
+        metadata: { k: 'v' },
+      });
+    });
+
+    it('copies with POST …/copyTo/… and answers the new object resource', async () => {
+      const [bucket] = await storage.createBucket(bucketName());
+      await bucket.file('src').save('abc', { resumable: false });
+      const response = await fetch(`${server.url}/storage/v1/b/${bucket.name}/o/src/copyTo/b/${bucket.name}/o/dst`, {
+        method: 'POST',
+      });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ name: 'dst', size: '3' });
+    });
+  });
+});
