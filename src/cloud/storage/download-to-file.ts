@@ -28,7 +28,8 @@ export async function writeStreamToFile(source: Readable, localPath: string, loc
     await rename(temporary, target);
   } catch (error) {
     source.destroy();
-    await rm(temporary, { force: true });
+    // Best effort: when the directory could not be made there is no temporary file (and rm may fail with ENOTDIR).
+    await rm(temporary, { force: true }).catch(() => undefined);
     if (error instanceof StorageError) {
       throw error;
     }

@@ -127,7 +127,7 @@ export class LocalObjectStore implements ObjectStore {
   async downloadToFile(location: string, localPath: string, options: DownloadOptions = {}): Promise<StoredObject> {
     const key = this.layout.parseObject(location);
     const { chain, object } = await this.reader.open(key, location, options);
-    await writeStreamToFile(new DeferredReadable(async () => chain), localPath, location);
+    await writeStreamToFile(DeferredReadable.fromOpenChain(chain), localPath, location);
     return object;
   }
 

@@ -13,14 +13,12 @@ export interface OpenedSource {
   readonly stream: Readable;
   /** The number of bytes, when known before the upload (buffers, strings and files). */
   readonly totalBytes?: number;
-  /** The bytes themselves, for in-memory sources (lets an adapter pick a one-request upload). */
-  readonly buffer?: Buffer;
 }
 
 /**
  * Opens any `UploadSource` as a stream of bytes.
  * @param source - A buffer, a string (UTF-8), a readable stream, or `{ fromFile }`.
- * @returns The stream, with its size (and the bytes) when known.
+ * @returns The stream, with its size when known.
  * @throws FileNotFoundException when `fromFile` names no regular file.
  * @throws InvalidInputException when the source is none of the accepted kinds.
  */
@@ -28,7 +26,7 @@ export async function openUploadSource(source: UploadSource): Promise<OpenedSour
   if (typeof source === 'string' || Buffer.isBuffer(source)) {
     const buffer = typeof source === 'string' ? Buffer.from(source, 'utf8') : source;
     // One chunk in byte mode: `Readable.from` would otherwise default to object mode.
-    return { stream: Readable.from([buffer], { objectMode: false }), totalBytes: buffer.length, buffer };
+    return { stream: Readable.from([buffer], { objectMode: false }), totalBytes: buffer.length };
   }
   if (source instanceof Readable) {
     return { stream: source };
@@ -75,18 +73,21 @@ export interface ByteMeterOptions {
 export class ByteMeter extends Transform {
   /** Bytes seen so far. */
   bytes = 0;
+  /** Total bytes expected, reported with each progress call (may be learnt after construction, e.g. from headers). */
+  totalBytes: number | undefined;
   private readonly hasher: Crc32c | undefined;
 
   /** @param options - Progress callback, total size and the expected content. */
   constructor(private readonly options: ByteMeterOptions = {}) {
     super();
+    this.totalBytes = options.totalBytes;
     this.hasher = options.expected ? new Crc32c() : undefined;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.bytes += chunk.length;
     this.hasher?.update(chunk);
-    this.options.onProgress?.({ bytes: this.bytes, totalBytes: this.options.totalBytes });
+    this.options.onProgress?.({ bytes: this.bytes, totalBytes: this.totalBytes });
     callback(null, chunk);
   }
 
@@ -129,6 +130,23 @@ export class DeferredReadable extends PassThrough {
   ) {
     super();
     this.once('close', () => this.chain.forEach((stream) => stream.destroy()));
+  }
+
+  /**
+   * Wraps a chain that is already open (e.g. a file handle), attaching it at once so that destroying the result
+   * before reading still releases the chain.
+   * @param chain - The open streams, source first.
+   * @param mapError - Turns a foreign error into one of Skein's.
+   * @returns A readable of the chain's bytes.
+   */
+  static fromOpenChain(
+    chain: readonly [Readable, ...Transform[]],
+    mapError?: (error: unknown) => Error,
+  ): DeferredReadable {
+    const readable = new DeferredReadable(async () => chain, mapError);
+    readable.started = true;
+    readable.attach(chain);
+    return readable;
   }
 
   override _read(size: number): void {

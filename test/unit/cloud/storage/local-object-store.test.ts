@@ -157,6 +157,14 @@ describe('Class: LocalObjectStore', () => {
       );
       expect(await readdir(join(root, 'out'))).toEqual(['data.bin']);
     });
+    it('fails with StorageRequestFailed when a parent of the target is a file', async () => {
+      await store.upload('gs://bk1/data.bin', 'x');
+      await writeFile(join(root, 'blocker'), 'not a directory');
+
+      await expect(store.downloadToFile('gs://bk1/data.bin', join(root, 'blocker', 'data.bin'))).rejects.toBeInstanceOf(
+        StorageRequestFailed,
+      );
+    });
   });
 
   describe('Method: getMetadata', () => {
