@@ -75,6 +75,7 @@ export interface PythonLogRecord {
 
 /** A question from a parent: optional inputs and optional replacement children. */
 export interface QuestionEvent {
+  /** Always `question`. */
   readonly kind: 'question';
   /** Input values (any JSON), checked against the child's `input_values_schema`. */
   readonly input_values?: unknown;
@@ -86,16 +87,19 @@ export interface QuestionEvent {
 
 /** The child's first response: the question arrived and parsed. */
 export interface DeliveryAcknowledgementEvent {
+  /** Always `delivery_acknowledgement`. */
   readonly kind: 'delivery_acknowledgement';
 }
 
 /** Sent by the child at regular intervals while it answers, so the parent keeps waiting. */
 export interface HeartbeatEvent {
+  /** Always `heartbeat`. */
   readonly kind: 'heartbeat';
 }
 
 /** An interim update from the child, checked against its twine's `monitor_message_schema`. */
 export interface MonitorMessageEvent {
+  /** Always `monitor_message`. */
   readonly kind: 'monitor_message';
   /** The update (any JSON, `null` included); required. */
   readonly data: unknown;
@@ -103,6 +107,7 @@ export interface MonitorMessageEvent {
 
 /** A log record forwarded by the child (only when the question has `forward_logs`). */
 export interface LogRecordEvent {
+  /** Always `log_record`. */
   readonly kind: 'log_record';
   /** The record in Python's `vars(LogRecord)` shape. */
   readonly log_record: PythonLogRecord;
@@ -110,6 +115,7 @@ export interface LogRecordEvent {
 
 /** An error that ended the child's answer early. */
 export interface ExceptionEvent {
+  /** Always `exception`. */
   readonly kind: 'exception';
   /** The error's type as a Python-style class name, e.g. `ValueError` or `InvalidValuesContents`. */
   readonly exception_type: string;
@@ -121,6 +127,7 @@ export interface ExceptionEvent {
 
 /** The child's final answer. */
 export interface ResultEvent {
+  /** Always `result`. */
   readonly kind: 'result';
   /** Output values (any JSON). */
   readonly output_values?: unknown;
@@ -169,6 +176,7 @@ export interface BaseEventAttributes {
 
 /** Attributes of a `question` event (sent by a parent). */
 export interface QuestionAttributes extends BaseEventAttributes {
+  /** Always `PARENT`: only parents send questions. */
   readonly sender_type: 'PARENT';
   /** Whether the child should forward its log records. */
   readonly forward_logs: boolean;
@@ -184,6 +192,7 @@ export interface QuestionAttributes extends BaseEventAttributes {
 
 /** Attributes of every response event (sent by a child). */
 export interface ResponseAttributes extends BaseEventAttributes {
+  /** Always `CHILD`. */
   readonly sender_type: 'CHILD';
 }
 
@@ -195,6 +204,8 @@ export type EventAttributes = QuestionAttributes | ResponseAttributes;
  * replays, and the form validated against the service-communication schema.
  */
 export interface RecordedEvent<E extends ServiceEvent = ServiceEvent, A extends EventAttributes = EventAttributes> {
+  /** The event. */
   readonly event: E;
+  /** Its decoded attributes, without unset ones. */
   readonly attributes: A;
 }
