@@ -106,6 +106,14 @@ export function registerSchema(schema: IdentifiedSchema): void {
 
 function addToInstance(ajv: AjvCore, schema: IdentifiedSchema, id: string): void {
   try {
+    // The instance may already hold the schema because it was compiled by itself before being registered.
+    const held = ajv.getSchema(id);
+    if (held !== undefined) {
+      if (JSON.stringify(held.schema) === JSON.stringify(schema)) {
+        return;
+      }
+      ajv.removeSchema(id);
+    }
     ajv.addSchema(schema);
   } catch (error) {
     throw new InvalidSchema(`The schema '${id}' cannot be registered: ${(error as Error).message}`, { cause: error });

@@ -206,3 +206,19 @@ describe('Function: registerSchema', () => {
     expect(() => registerSchema({ $id: uniqueId(), type: 'strnig' })).toThrow(InvalidSchema);
   });
 });
+
+describe('Function: registerSchema after compileSchema', () => {
+  it('registers a schema that was already compiled by itself', () => {
+    const schema = { $id: uniqueId(), $schema: DRAFT_2020_12, type: 'string' };
+    compileSchema(schema);
+    expect(() => registerSchema(schema)).not.toThrow();
+    expect(compileSchema({ $schema: DRAFT_2020_12, $ref: schema.$id })('x')).toBe(true);
+  });
+
+  it('replaces a different schema compiled earlier under the same $id', () => {
+    const $id = uniqueId();
+    compileSchema({ $id, $schema: DRAFT_2020_12, type: 'string' });
+    registerSchema({ $id, $schema: DRAFT_2020_12, type: 'number' });
+    expect(compileSchema({ $schema: DRAFT_2020_12, $ref: $id })(1)).toBe(true);
+  });
+});
