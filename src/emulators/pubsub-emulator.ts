@@ -69,7 +69,8 @@ function javaAvailable(): boolean {
 async function waitUntilReady(url: string, deadline: number, exited: () => string | undefined): Promise<void> {
   for (;;) {
     const exit = exited();
-    if (exit) throw new EmulatorUnavailable(`The Pub/Sub emulator exited before it was ready (${exit}). ${INSTALL_HINT}`);
+    if (exit)
+      throw new EmulatorUnavailable(`The Pub/Sub emulator exited before it was ready (${exit}). ${INSTALL_HINT}`);
     try {
       const response = await fetch(url);
       if (response.ok) return;
@@ -110,7 +111,11 @@ export async function startPubSubEmulator(options: PubSubEmulatorOptions = {}): 
     exitDescription = error.message;
   });
   try {
-    await waitUntilReady(`http://${bind}:${port}/`, Date.now() + (options.readyTimeoutMs ?? 30_000), () => exitDescription);
+    await waitUntilReady(
+      `http://${bind}:${port}/`,
+      Date.now() + (options.readyTimeoutMs ?? 30_000),
+      () => exitDescription,
+    );
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
