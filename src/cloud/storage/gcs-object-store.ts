@@ -1,14 +1,6 @@
 import { Storage } from '@google-cloud/storage';
-import type {
-  Bucket,
-  CreateWriteStreamOptions,
-  File,
-  FileMetadata,
-  GetFilesOptions,
-  StorageOptions,
-} from '@google-cloud/storage';
+import type { Bucket, File, GetFilesOptions, StorageOptions } from '@google-cloud/storage';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 
 import { formatCloudPath, parseCloudPath } from '../../core/gs-path';
 import { Crc32c } from '../../core/hashing/crc32c';
@@ -19,21 +11,15 @@ import type {
   ObjectStore,
   SignUrlOptions,
   StoredObject,
-  TransferProgress,
   UploadOptions,
   UploadSource,
 } from '../../core/ports/object-store';
-import {
-  IncompleteUpload,
-  InvalidCloudPath,
-  InvalidInputException,
-  PreconditionFailed,
-  UrlSigningFailed,
-} from '../../errors';
+import { InvalidCloudPath, InvalidInputException, PreconditionFailed, UrlSigningFailed } from '../../errors';
 import { writeStreamToFile } from './download-to-file';
 import { gcsErrorMessage, toStorageError } from './gcs-errors';
+import { gcsReadStream, toStoredObject, uploadToGcs } from './gcs-transfer';
 import { checkMetadataChanges, checkPreconditionValue, checkUploadMetadata } from './object-options';
-import { ByteMeter, DeferredReadable, compareNames, openUploadSource, readAll, signedUrlLifetime } from './transfer';
+import { compareNames, openUploadSource, readAll, signedUrlLifetime } from './transfer';
 
 /** Options for {@link GcsObjectStore}. */
 export interface GcsObjectStoreOptions {
@@ -49,12 +35,13 @@ export interface GcsObjectStoreOptions {
   readonly credentials?: StorageOptions['credentials'];
   /** Objects per listing request (GCS allows 1–1000; default 1000). `list` always fetches every page. */
   readonly listPageSize?: number;
-  /** Uploads of known size (buffers, strings, files) up to this many bytes use one request (default 8 MiB); larger
-   * ones and streams are resumable. */
+  /**
+   * Uploads of known size (buffers, strings, files) up to this many bytes use one request (default 8 MiB); larger ones
+   * and streams are resumable.
+   */
   readonly simpleUploadMaxBytes?: number;
 }
 
-const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 const DEFAULT_SIMPLE_UPLOAD_MAX_BYTES = 8 * 1024 * 1024;
 
 /** Plugs Skein's native CRC32C into the client in place of its pure-JS one (about 70× faster). */
@@ -107,45 +94,13 @@ export class GcsObjectStore implements ObjectStore {
     const file = this.file(location);
     checkPreconditionValue(options.ifGenerationMatch, 'ifGenerationMatch', location);
     checkUploadMetadata(options.metadata, location);
-    const opened = await openUploadSource(source);
-    const contentType = options.contentType ?? DEFAULT_CONTENT_TYPE;
-    const writeOptions: CreateWriteStreamOptions = {
-      // Bytes of known, small size go in one request; streams and large sources use a resumable upload.
-      resumable: opened.totalBytes === undefined || opened.totalBytes > this.simpleUploadMaxBytes,
-      validation: 'crc32c',
-      contentType,
-      metadata: { contentType, metadata: { ...options.metadata } },
-      ...(options.ifGenerationMatch === undefined
-        ? {}
-        : { preconditionOpts: { ifGenerationMatch: options.ifGenerationMatch } }),
-    };
-    const progress = progressReporter(options.onProgress, opened.totalBytes);
-    const upload = file.createWriteStream(writeOptions);
-    upload.on('progress', (event: { bytesWritten?: number }) => progress(event.bytesWritten ?? 0));
-    let sourceFailure: unknown;
-    opened.stream.once('error', (error) => (sourceFailure = error));
-    try {
-      // If the source fails, pipeline destroys the upload, which aborts its request: GCS finalizes nothing.
-      await pipeline(opened.stream, upload);
-    } catch (error) {
-      if (sourceFailure !== undefined) {
-        throw new IncompleteUpload(
-          `The upload to ${location} was abandoned because its source stream failed: ${gcsErrorMessage(sourceFailure)}. ` +
-            'No object was written.',
-          { location, cause: sourceFailure },
-        );
-      }
-      throw toStorageError(error, location, 'upload');
-    }
-    const stored = toStoredObject(file.metadata);
-    progress(stored.size, true);
-    return stored;
+    return uploadToGcs(file, location, await openUploadSource(source), options, this.simpleUploadMaxBytes);
   }
 
   /** @inheritDoc */
   createReadStream(location: string, options: DownloadOptions = {}): Readable {
     const file = this.file(location);
-    return this.readChain(file, location, options);
+    return gcsReadStream(file, location, options);
   }
 
   /** @inheritDoc */
@@ -153,7 +108,7 @@ export class GcsObjectStore implements ObjectStore {
     const stored = await this.getMetadata(location);
     // Read exactly the generation described, so the bytes and the returned metadata belong together.
     const file = this.bucket(stored.bucket).file(stored.name, { generation: Number(stored.generation) });
-    await writeStreamToFile(this.readChain(file, location, options, stored.size), localPath, location);
+    await writeStreamToFile(gcsReadStream(file, location, options, stored.size), localPath, location);
     return stored;
   }
 
@@ -299,62 +254,4 @@ export class GcsObjectStore implements ObjectStore {
     }
     return this.bucket(bucket).file(name);
   }
-
-  /** The client's validated read stream, with progress counting, opened lazily, its errors mapped. */
-  private readChain(file: File, location: string, options: DownloadOptions, totalBytes?: number): Readable {
-    return new DeferredReadable(
-      async () => {
-        const source = file.createReadStream({ validation: options.validate === false ? false : 'crc32c' });
-        const meter = new ByteMeter({ onProgress: options.onProgress, totalBytes });
-        source.once('response', (response: { headers?: Record<string, unknown> }) => {
-          const length = Number(
-            response.headers?.['x-goog-stored-content-length'] ?? response.headers?.['content-length'],
-          );
-          meter.totalBytes ??= Number.isFinite(length) ? length : undefined;
-        });
-        return [source, meter];
-      },
-      (error) => toStorageError(error, location, 'read'),
-    );
-  }
-}
-
-/** Reports monotonic progress, at most once per byte count, always ending with the total. */
-function progressReporter(
-  onProgress: ((progress: TransferProgress) => void) | undefined,
-  totalBytes: number | undefined,
-): (bytes: number, final?: boolean) => void {
-  let last = -1;
-  return (bytes, final = false) => {
-    if (onProgress && (bytes > last || (final && last !== bytes))) {
-      last = bytes;
-      onProgress({ bytes, totalBytes: final ? bytes : totalBytes });
-    }
-  };
-}
-
-/** The port's view of a GCS object resource. */
-export function toStoredObject(metadata: FileMetadata): StoredObject {
-  const bucket = String(metadata.bucket);
-  const name = String(metadata.name);
-  const custom: Record<string, string> = {};
-  for (const [key, value] of Object.entries(metadata.metadata ?? {})) {
-    if (value !== null && value !== undefined) {
-      custom[key] = String(value);
-    }
-  }
-  return {
-    location: formatCloudPath(bucket, name),
-    bucket,
-    name,
-    size: Number(metadata.size ?? 0),
-    crc32c: String(metadata.crc32c ?? ''),
-    ...(metadata.md5Hash ? { md5Hash: String(metadata.md5Hash) } : {}),
-    generation: String(metadata.generation ?? ''),
-    metageneration: String(metadata.metageneration ?? ''),
-    contentType: String(metadata.contentType ?? DEFAULT_CONTENT_TYPE),
-    ...(metadata.timeCreated ? { timeCreated: String(metadata.timeCreated) } : {}),
-    ...(metadata.updated ? { updated: String(metadata.updated) } : {}),
-    metadata: custom,
-  };
 }

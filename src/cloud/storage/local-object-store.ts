@@ -12,44 +12,22 @@ import type {
   UploadOptions,
   UploadSource,
 } from '../../core/ports/object-store';
-import { InvalidInputException, PreconditionFailed, StorageRequestFailed, UrlSigningFailed } from '../../errors';
+import { InvalidInputException, PreconditionFailed, UrlSigningFailed } from '../../errors';
 import { writeStreamToFile } from './download-to-file';
 import { KeyedLock } from './keyed-lock';
-import type { ObjectKey, SidecarRecord } from './local-layout';
-import { LocalLayout, placeFile, storedObjectFromRecord } from './local-layout';
+import type { ObjectKey } from './local-layout';
+import { LocalLayout } from './local-layout';
 import { listLocalObjects } from './local-listing';
 import { LocalReader, isMissing } from './local-reader';
-import type { StagedUpload } from './local-staging';
 import { stageUpload } from './local-staging';
-import {
-  checkMetadataChanges,
-  checkPreconditionValue,
-  checkUploadMetadata,
-  enforceGenerationMatch,
-  mergeCustomMetadata,
-} from './object-options';
+import { LocalWriter, localFailure } from './local-writer';
+import { checkMetadataChanges, checkPreconditionValue, checkUploadMetadata } from './object-options';
 import { DeferredReadable, openUploadSource, readAll, signedUrlLifetime } from './transfer';
 
 /** Options for {@link LocalObjectStore}. */
 export interface LocalObjectStoreOptions {
   /** Directory holding the buckets: `gs://bucket/a/b.csv` is stored as `<root>/bucket/a/b.csv`. */
   readonly root: string;
-}
-
-const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
-
-let lastGeneration = 0n;
-
-/**
- * A new object generation: microseconds since the epoch (as GCS uses), strictly increasing within this process and
- * above the object's current generation, with sub-millisecond resolution so that separate processes rarely collide.
- */
-function nextGeneration(current: string | undefined): string {
-  const now = BigInt(Math.floor((performance.timeOrigin + performance.now()) * 1000));
-  const floor =
-    current === undefined ? lastGeneration : [lastGeneration, BigInt(current)].reduce((a, b) => (a > b ? a : b));
-  lastGeneration = now > floor ? now : floor + 1n;
-  return lastGeneration.toString();
 }
 
 /**
@@ -84,6 +62,7 @@ export class LocalObjectStore implements ObjectStore {
   readonly kind = 'local';
   private readonly layout: LocalLayout;
   private readonly reader: LocalReader;
+  private readonly writer: LocalWriter;
   private readonly locks = new KeyedLock();
 
   /**
@@ -96,6 +75,7 @@ export class LocalObjectStore implements ObjectStore {
     }
     this.layout = new LocalLayout(options.root);
     this.reader = new LocalReader(this.layout);
+    this.writer = new LocalWriter(this.layout, this.reader);
   }
 
   /** The absolute root directory. */
@@ -110,7 +90,7 @@ export class LocalObjectStore implements ObjectStore {
     checkUploadMetadata(options.metadata, location);
     const staged = await stageUpload(this.layout, await openUploadSource(source), location, options.onProgress);
     try {
-      return await this.locks.run(location, () => this.commit(key, location, staged, options));
+      return await this.locks.run(location, () => this.writer.commit(key, location, staged, options));
     } finally {
       // After a rename the staged file is gone; after a hard link (or a failure) this removes the staging name.
       await rm(staged.path, { force: true });
@@ -160,14 +140,7 @@ export class LocalObjectStore implements ObjectStore {
           { location },
         );
       }
-      const record: SidecarRecord = {
-        ...toRecordFields(object, ino),
-        metageneration: String(Number(object.metageneration) + 1),
-        updated: new Date().toISOString(),
-        metadata: mergeCustomMetadata(object.metadata, metadata),
-      };
-      await this.writeRecord(key, location, record);
-      return storedObjectFromRecord(key, record);
+      return this.writer.updateMetadata(key, location, object, ino, metadata);
     });
   }
 
@@ -176,7 +149,7 @@ export class LocalObjectStore implements ObjectStore {
     const key = this.layout.parseObject(location);
     return lstat(this.layout.objectPath(key)).then(
       (stats) => stats.isFile(),
-      (error: unknown) => (isMissing(error) ? false : Promise.reject(this.fsFailure('check', location, error))),
+      (error: unknown) => (isMissing(error) ? false : Promise.reject(localFailure('check', location, error))),
     );
   }
 
@@ -185,7 +158,7 @@ export class LocalObjectStore implements ObjectStore {
     const key = this.layout.parseObject(location);
     await this.locks.run(location, async () => {
       const removed = await this.layout.remove(key).catch((error: unknown) => {
-        throw this.fsFailure('delete', location, error);
+        throw localFailure('delete', location, error);
       });
       if (!removed && !options.ignoreMissing) {
         throw await this.reader.missingOrFailure(key, location, undefined);
@@ -240,97 +213,4 @@ export class LocalObjectStore implements ObjectStore {
     }
     return described;
   }
-
-  private async commit(
-    key: ObjectKey,
-    location: string,
-    staged: StagedUpload,
-    options: UploadOptions,
-  ): Promise<StoredObject> {
-    const current = (await this.reader.describe(key, location))?.object;
-    enforceGenerationMatch(options.ifGenerationMatch, current, location);
-    const now = new Date().toISOString();
-    const record: SidecarRecord = {
-      format: 'skein-object/1',
-      ino: staged.ino,
-      size: staged.size,
-      crc32c: staged.crc32c,
-      md5Hash: staged.md5Hash,
-      generation: nextGeneration(current?.generation),
-      metageneration: '1',
-      contentType: options.contentType ?? DEFAULT_CONTENT_TYPE,
-      timeCreated: now,
-      updated: now,
-      metadata: { ...options.metadata },
-    };
-    await this.placeData(key, location, staged.path, options.ifGenerationMatch === 0);
-    await this.writeRecord(key, location, record);
-    return storedObjectFromRecord(key, record);
-  }
-
-  /** Moves staged bytes to the object's path (by hard link for create-if-absent) and maps the failures. */
-  private async placeData(key: ObjectKey, location: string, stagedPath: string, exclusive: boolean): Promise<void> {
-    const target = this.layout.objectPath(key);
-    try {
-      await placeFile(stagedPath, target, exclusive);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? '';
-      const targetIsDirectory = await lstat(target).then(
-        (stats) => stats.isDirectory(),
-        () => false,
-      );
-      if (exclusive && code === 'EEXIST' && !targetIsDirectory) {
-        // Another writer (perhaps another process) created the object since the precondition was checked.
-        throw new PreconditionFailed(`Precondition ifGenerationMatch=0 failed for ${location}: the object exists.`, {
-          location,
-          cause: error,
-        });
-      }
-      if (targetIsDirectory || ['ENOTDIR', 'EEXIST', 'EISDIR', 'ENOTEMPTY'].includes(code)) {
-        throw new StorageRequestFailed(
-          `Cannot store ${location} locally: a directory tree cannot hold both an object and other objects under ` +
-            `its name followed by '/' (e.g. 'a' and 'a/b'). Rename one of them.`,
-          { location, cause: error },
-        );
-      }
-      throw this.fsFailure('write', location, error);
-    }
-  }
-
-  private async writeRecord(key: ObjectKey, location: string, record: SidecarRecord): Promise<void> {
-    const staged = await this.layout.stageSidecar(record);
-    try {
-      await this.layout.placeSidecar(key, staged);
-    } catch (error) {
-      await rm(staged, { force: true });
-      throw this.fsFailure('record metadata for', location, error);
-    }
-  }
-
-  private fsFailure(action: string, location: string, error: unknown): StorageRequestFailed {
-    return new StorageRequestFailed(
-      `Cannot ${action} ${location} in the local object store: ${(error as Error).message}.`,
-      {
-        location,
-        cause: error,
-      },
-    );
-  }
-}
-
-/** The sidecar fields of an existing object, for rewriting its record. */
-function toRecordFields(object: StoredObject, ino: string): SidecarRecord {
-  return {
-    format: 'skein-object/1',
-    ino,
-    size: object.size,
-    crc32c: object.crc32c,
-    md5Hash: object.md5Hash ?? '',
-    generation: object.generation,
-    metageneration: object.metageneration,
-    contentType: object.contentType,
-    timeCreated: object.timeCreated ?? new Date().toISOString(),
-    updated: object.updated ?? new Date().toISOString(),
-    metadata: object.metadata,
-  };
 }

@@ -2,7 +2,8 @@
 // of GCS object resources. Everything that talks to GCS is in test/integration/cloud/storage.
 import { Storage } from '@google-cloud/storage';
 
-import { GcsObjectStore, toStoredObject } from '../../../../src/cloud/storage/gcs-object-store';
+import { GcsObjectStore } from '../../../../src/cloud/storage/gcs-object-store';
+import { toStoredObject } from '../../../../src/cloud/storage/gcs-transfer';
 import { Crc32c } from '../../../../src/core/hashing/crc32c';
 import { InvalidCloudPath, InvalidInputException, UrlSigningFailed } from '../../../../src/errors';
 
