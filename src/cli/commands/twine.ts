@@ -55,7 +55,9 @@ function validateDocuments(twineDocument: ReadDocument, strands: readonly ReadDo
       return [document.problem];
     }
     try {
-      twine.validateStrand(document.strand as StrandName, document.data);
+      // The twine reads a string as JSON text (or a .json path), so a file holding a JSON string goes back as text.
+      const data = typeof document.data === 'string' ? JSON.stringify(document.data) : document.data;
+      twine.validateStrand(document.strand as StrandName, data);
       return [];
     } catch (error) {
       return [reportError(error, document.strand)];

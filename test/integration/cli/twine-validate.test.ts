@@ -141,6 +141,15 @@ describe('Command: skein twine validate', () => {
     expect(run.stderr).toMatch(/^output_values: StrandNotFound: Cannot validate the output_values: the twine has no/m);
   });
 
+  it('validates a file holding a JSON string as that string', async () => {
+    const twine = write('string-output.json', { output_values_schema: { type: 'string', pattern: '^ok' } });
+    const good = await skein('twine', 'validate', twine, '--output-values', write('good.json', '"ok.json"'));
+    expect(good.code).toBe(0);
+    const bad = await skein('twine', 'validate', twine, '--output-values', write('bad.json', '"not ok"'));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^ {2}output_values \(root\): must match pattern "\^ok"$/m);
+  });
+
   it('exits 1 when a strand file is not JSON', async () => {
     const broken = write('broken-values.json', '{"statistics": [');
     const run = await skein('twine', 'validate', 'examples/twine.json', '--input-values', broken);
