@@ -2,7 +2,7 @@ import type { Dirent } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
-import { FolderNotFoundException, InvalidInputException } from '../../errors';
+import { CloudStorageBucketNotFound, FolderNotFoundException, InvalidInputException } from '../../errors';
 import { isCloudPath, joinCloudPath } from '../gs-path';
 import { decodeOctueJson, fromOctuePrimitive } from '../json/octue-json';
 import { Datafile } from './datafile';
@@ -119,6 +119,9 @@ export async function loadDatasetInitFromPrimitive(
     tags: (record.tags as TagsInput | undefined) ?? options.tags,
     labels: (record.labels as LabelsInput | undefined) ?? options.labels,
   };
+  if (record.files !== undefined && record.files !== null && !Array.isArray(record.files)) {
+    throw new InvalidInputException('A dataset\'s "files" must be a list of paths or datafile primitives.');
+  }
   if (Array.isArray(record.files) && record.files.length > 0) return loadDatasetInitFromFiles(record.files, merged);
   return loadDatasetInit(merged.path ?? process.cwd(), merged);
 }
@@ -159,7 +162,15 @@ async function loadFileList(files: unknown, options: DatasetLoadOptions): Promis
 async function listCloudFiles(cloudPath: string, options: DatasetLoadOptions): Promise<Datafile[]> {
   const store = requireStore(options.store, cloudPath);
   const prefix = `${cloudPath.replace(/\/+$/, '')}/`;
-  const { objects } = await store.list(prefix, options.recursive === false ? { delimiter: '/' } : {});
+  const listing = await store.list(prefix, options.recursive === false ? { delimiter: '/' } : {}).catch((error) => {
+    if (!(error instanceof CloudStorageBucketNotFound)) throw error;
+    if (options.allowMissing) return { objects: [] };
+    throw new FolderNotFoundException(`No dataset exists at '${cloudPath}': its bucket does not exist.`, {
+      path: cloudPath,
+      cause: error,
+    });
+  });
+  const objects = listing.objects;
   return objects
     .filter((object) => !object.name.endsWith('/') && !object.name.includes(SIGNED_METADATA_DIRECTORY))
     .filter((object) => options.includeOctueMetadataFiles || !object.name.endsWith(METADATA_FILENAME))

@@ -1,4 +1,4 @@
-import { FileNotFoundException, InvalidInputException, ObjectNotFound } from '../../errors';
+import { CloudStorageBucketNotFound, FileNotFoundException, InvalidInputException, ObjectNotFound } from '../../errors';
 import type { ObjectStore, StoredObject } from '../ports/object-store';
 
 /**
@@ -17,7 +17,7 @@ export function requireStore(store: ObjectStore | undefined, location: string): 
 }
 
 /**
- * An object's metadata, or `null` when there is no such object.
+ * An object's metadata, or `null` when there is no such object (or, as in Octue, no such bucket).
  *
  * @param store - The store.
  * @param location - `gs://bucket/name`.
@@ -28,7 +28,7 @@ export async function getObjectOrNull(store: ObjectStore, location: string): Pro
   try {
     return await store.getMetadata(location);
   } catch (error) {
-    if (error instanceof ObjectNotFound) return null;
+    if (error instanceof ObjectNotFound || error instanceof CloudStorageBucketNotFound) return null;
     throw error;
   }
 }
@@ -41,7 +41,7 @@ export async function getObjectOrNull(store: ObjectStore, location: string): Pro
  * @returns The error to throw.
  */
 export function asFileNotFound(error: unknown, location: string): unknown {
-  if (error instanceof ObjectNotFound) {
+  if (error instanceof ObjectNotFound || error instanceof CloudStorageBucketNotFound) {
     return new FileNotFoundException(`No cloud object exists at '${location}'.`, { path: location, cause: error });
   }
   return error;
