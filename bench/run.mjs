@@ -43,5 +43,21 @@ function report(result) {
     console.log(`  digests agree with the built-in: ${result.digestsAgree}`);
     return;
   }
+  if (result.name === 'transfer') {
+    const mbps = (seconds) => fmt((result.gigabytes * 1000) / seconds, 0).padStart(5);
+    for (const [variant, r] of Object.entries(result.rows)) {
+      console.log(
+        `  ${variant.padEnd(16)} upload ${mbps(r.upload)} MB/s   download ${mbps(r.download)} MB/s   ` +
+          `round trip ${fmt(r.upload + r.download, 2)} s   peak RSS ${fmt(r.peakRssMb, 0)} MB`,
+      );
+    }
+    const { skein, raw } = result.rows;
+    const unvalidated = result.rows['raw-unvalidated'];
+    const total = (r) => r.upload + r.download;
+    console.log(`  skein / raw (both validating CRC32C): ${fmt(total(raw) / total(skein), 2)}x   (target >= 0.95x)`);
+    console.log(`  skein / raw without validation:       ${fmt(total(unvalidated) / total(skein), 2)}x`);
+    console.log(`  skein peak RSS: ${fmt(skein.peakRssMb, 0)} MB   (target <= 200 MB)`);
+    return;
+  }
   for (const line of result.lines ?? []) console.log(`  ${line}`);
 }

@@ -1,0 +1,55 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const root = resolve(__dirname, '..', '..', '..');
+
+/** Loads the BUILT package through its own `exports` map (self-reference), as a user's `require('skein')` would. */
+function exportedNames(specifier: string): string[] {
+  const script = `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(specifier)})).sort()))`;
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' })) as string[];
+}
+
+describe('Package: exports', () => {
+  it('exposes the issue-2 public API from the package root', () => {
+    const names = exportedNames('skein');
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'Twine',
+        'Datafile',
+        'Dataset',
+        'Manifest',
+        'FilterSet',
+        'FilterList',
+        'FilterDict',
+        'crc32cHash',
+        'GcsObjectStore',
+        'LocalObjectStore',
+        'startGcsServer',
+        'SkeinError',
+        'InvalidTwine',
+        'InvalidValuesContents',
+        'InvalidManifestContents',
+        'StrandNotFound',
+        'TwineValueException',
+        'CredentialNotFound',
+        'InvalidMonitorMessage',
+        'InvalidTagException',
+        'InvalidLabelException',
+      ]),
+    );
+  });
+
+  it('exposes emulators and local twins from skein/testing', () => {
+    expect(exportedNames('skein/testing')).toEqual(
+      expect.arrayContaining(['startGcsServer', 'createTestServiceAccount', 'startPubSubEmulator', 'LocalObjectStore']),
+    );
+  });
+
+  it('keeps every error class in one tree rooted at SkeinError', () => {
+    const script =
+      "const s = require('skein'); const bad = Object.entries(s).filter(([n, v]) => typeof v === 'function' && " +
+      '/(Error|Exception|Invalid|NotFound|Conflict|Mismatch|Failed)/.test(n) && v.prototype instanceof Error && ' +
+      '!(v === s.SkeinError || v.prototype instanceof s.SkeinError)).map(([n]) => n); console.log(JSON.stringify(bad));';
+    expect(JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' }))).toEqual([]);
+  });
+});
