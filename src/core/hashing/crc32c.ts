@@ -14,7 +14,10 @@ export class Crc32c {
   /** Feeds more bytes into the running checksum. */
   update(data: Uint8Array): void {
     // @node-rs/crc32 takes the previous checksum as its initial value, so chunks can be hashed as they stream past.
-    this.value = crc32c(Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength), this.value);
+    this.value = crc32c(
+      Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+      this.value,
+    );
   }
 
   /** The current checksum as an unsigned 32-bit integer. */
@@ -48,7 +51,9 @@ export class Crc32c {
  */
 export function crc32cHash(source: Uint8Array | string): string;
 export function crc32cHash(source: Readable | AsyncIterable<Uint8Array>): Promise<string>;
-export function crc32cHash(source: Uint8Array | string | Readable | AsyncIterable<Uint8Array>): string | Promise<string> {
+export function crc32cHash(
+  source: Uint8Array | string | Readable | AsyncIterable<Uint8Array>,
+): string | Promise<string> {
   const hasher = new Crc32c();
   if (typeof source === 'string') {
     hasher.update(Buffer.from(source, 'utf8'));

@@ -64,7 +64,11 @@ export interface ObjectStore {
    * callers wins.
    * @returns `true` if this call created it, `false` if it already existed.
    */
-  createIfAbsent(location: string, data: Buffer | string, options?: Omit<UploadOptions, 'ifGenerationMatch'>): Promise<boolean>;
+  createIfAbsent(
+    location: string,
+    data: Buffer | string,
+    options?: Omit<UploadOptions, 'ifGenerationMatch'>,
+  ): Promise<boolean>;
 
   /** A V4 signed URL for reading (GET) or writing (PUT) the object, valid for `expiresInSeconds` (default 7 days). */
   signUrl(location: string, options?: SignUrlOptions): Promise<string>;
