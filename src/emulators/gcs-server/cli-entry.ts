@@ -15,7 +15,8 @@ runGcsServerMain(argv, { stdout: process.stdout }).then(
     process.once('SIGINT', stop);
   },
   (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}${cause}\n`);
     process.exitCode = 1;
   },
 );

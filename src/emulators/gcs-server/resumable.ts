@@ -38,8 +38,9 @@ export async function putChunk(ctx: RequestContext, state: ServerState, id: stri
     }
     if (range.kind === 'query') {
       await drain(ctx.req);
-      if (range.total !== undefined && session.digest.size === range.total) return finalize(ctx, state, session);
-      return sendIncomplete(ctx, session);
+      if (range.total === undefined || session.digest.size < range.total) return sendIncomplete(ctx, session);
+      if (session.digest.size > range.total) return tooMany(state, session, range.total);
+      return finalize(ctx, state, session);
     }
     const received = session.digest.size;
     if (range.start > received) {
@@ -49,12 +50,14 @@ export async function putChunk(ctx: RequestContext, state: ServerState, id: stri
     await receive(ctx.req, session.staged, session.digest, received - range.start);
     const total = range.total ?? (range.end === undefined ? session.digest.size : undefined);
     if (total === undefined || session.digest.size < total) return sendIncomplete(ctx, session);
-    if (session.digest.size > total) {
-      await state.sessions.remove(id);
-      throw badRequest(`The upload received ${session.digest.size} bytes, more than the declared total of ${total}.`);
-    }
+    if (session.digest.size > total) return tooMany(state, session, total);
     return finalize(ctx, state, session);
   });
+}
+
+async function tooMany(state: ServerState, session: UploadSession, total: number): Promise<never> {
+  await state.sessions.remove(session.id);
+  throw badRequest(`The upload received ${session.digest.size} bytes, more than the declared total of ${total}.`);
 }
 
 /** `DELETE …?upload_id=…`: cancels a resumable upload (GCS answers 499), discarding its bytes. */
