@@ -1,0 +1,155 @@
+import { joinCloudPath } from '../core/gs-path';
+import { encodeOctueJson } from '../core/json/octue-json';
+import type { ObjectStore } from '../core/ports/object-store';
+import { Dataset } from '../core/resources';
+import { generateSlug } from '../core/service-id';
+import type { RecordedQuestion } from './children';
+import type { Logger } from './logging';
+
+/** The kinds of data diagnostics keep: values are saved as JSON, manifests with copies of their datasets. */
+type DataKind = 'configuration' | 'input';
+
+function snapshot(value: unknown): unknown {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'object' && typeof (value as { toPrimitive?: unknown }).toPrimitive === 'function') {
+    return snapshot((value as { toPrimitive: () => unknown }).toPrimitive());
+  }
+  try {
+    return structuredClone(value);
+  } catch {
+    return value;
+  }
+}
+
+// Octue saves JSON strings as the data they hold (`_attempt_deserialise_json`), and other strings as they are.
+function asData(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * The crash diagnostics of one analysis, saved in Octue's layout so Octue's tools read them:
+ * `<cloud path>/<analysis id>/` holds `configuration_values.json`, `configuration_manifest.json` (with its datasets
+ * copied to `configuration_manifest_datasets/<key>/`), `input_values.json`, `input_manifest.json` (datasets in
+ * `input_manifest_datasets/<key>/`) and `questions.json` (every question asked to a child, in order, with the events
+ * received). Data is snapshotted when added, before the app can change it. Upload failures are logged, never thrown.
+ */
+export class Diagnostics {
+  /** The analysis the diagnostics belong to. */
+  analysisId: string | undefined;
+  private readonly data: Partial<Record<`${DataKind}_${'values' | 'manifest'}`, unknown>> = {};
+  private readonly questions: RecordedQuestion[] = [];
+
+  /**
+   * @param params - The diagnostics directory (none: uploads are skipped with a warning), the store and a logger.
+   */
+  constructor(
+    private readonly params: {
+      readonly cloudPath: string | undefined;
+      readonly objectStore: ObjectStore | undefined;
+      readonly logger: Logger;
+    },
+  ) {}
+
+  /**
+   * Adds data; values and manifests are copied now. Leaving a field out keeps what was added before.
+   * @param data - The analysis id, configuration and inputs.
+   */
+  addData(data: {
+    analysisId?: string;
+    configurationValues?: unknown;
+    configurationManifest?: unknown;
+    inputValues?: unknown;
+    inputManifest?: unknown;
+  }): void {
+    if (data.analysisId) this.analysisId = data.analysisId;
+    const fields = {
+      configuration_values: data.configurationValues,
+      configuration_manifest: data.configurationManifest,
+      input_values: data.inputValues,
+      input_manifest: data.inputManifest,
+    } as const;
+    for (const [name, value] of Object.entries(fields)) {
+      const copy = snapshot(value);
+      if (copy !== undefined) this.data[name as keyof typeof fields] = copy;
+    }
+  }
+
+  /**
+   * Records a question asked to a child.
+   * @param question - The recorded question.
+   */
+  addQuestion(question: RecordedQuestion): void {
+    this.questions.push(question);
+  }
+
+  /** The questions recorded so far. */
+  get recordedQuestions(): readonly RecordedQuestion[] {
+    return this.questions;
+  }
+
+  /**
+   * Uploads everything added. Without a diagnostics path this only logs a warning; upload failures are logged.
+   * @returns The directory written to, or `undefined` when nothing was uploaded.
+   */
+  async upload(): Promise<string | undefined> {
+    const { cloudPath, objectStore, logger } = this.params;
+    if (cloudPath === undefined) {
+      logger.warning(
+        "Cannot upload diagnostics as the child doesn't have the `diagnostics_cloud_path` field set in its service " +
+          'configuration (`octue.yaml` file).',
+      );
+      return undefined;
+    }
+    const directory = joinCloudPath(cloudPath, this.analysisId ?? generateSlug(3));
+    try {
+      if (objectStore === undefined) throw new Error('No object store was configured to upload diagnostics with.');
+      logger.info('Uploading diagnostics to %s.', directory);
+      await this.uploadTo(directory, objectStore);
+      logger.info('Diagnostics uploaded.');
+      return directory;
+    } catch (error) {
+      logger.exception('Failed to upload diagnostics.', error);
+      return undefined;
+    }
+  }
+
+  private async uploadTo(directory: string, store: ObjectStore): Promise<void> {
+    const write = (name: string, value: unknown): Promise<unknown> =>
+      store.upload(joinCloudPath(directory, name), encodeOctueJson(value), { contentType: 'application/json' });
+    for (const kind of ['configuration', 'input'] as const) {
+      const values = this.data[`${kind}_values`];
+      if (values !== undefined) await write(`${kind}_values.json`, asData(values));
+      const manifest = this.data[`${kind}_manifest`];
+      if (manifest !== undefined) {
+        await write(`${kind}_manifest.json`, await this.copyManifest(kind, asData(manifest), directory, store));
+      }
+    }
+    await write('questions.json', this.questions);
+  }
+
+  // Copies each dataset of a manifest into the diagnostics directory and points the manifest at the copies.
+  private async copyManifest(
+    kind: DataKind,
+    manifest: unknown,
+    directory: string,
+    store: ObjectStore,
+  ): Promise<unknown> {
+    const record = manifest as { datasets?: Record<string, unknown> };
+    if (typeof record !== 'object' || record === null || typeof record.datasets !== 'object' || !record.datasets) {
+      return manifest;
+    }
+    const datasets: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(record.datasets)) {
+      const target = joinCloudPath(directory, `${kind}_manifest_datasets`, key);
+      const dataset = await Dataset.fromPrimitive(value, { store });
+      await dataset.upload({ store, cloudPath: target });
+      datasets[key] = target;
+    }
+    return { ...record, datasets };
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The service runtime: answering questions (Service), running apps (Runner, Analysis), app loading, monitor
+ * messages, crash diagnostics, exactly-once claims and logging. Built from ports only; adapters are wired by entry
+ * points and tests.
+ * @module
+ */
+export { Service, DEFAULT_HEARTBEAT_INTERVAL_MS } from './service';
+export type { ServiceOptions, AnswerOutcome } from './service';
+export type { ServeOptions } from './serve';
+export { parseQuestion, isReceivedMessage } from './question';
+export type { QuestionInput, ParsedQuestion } from './question';
+export { Responder } from './responder';
+export type { ResponderParams } from './responder';
+export { ObjectStoreClaims, InProcessClaims } from './claims';
+export type { QuestionClaims, QuestionAttempt } from './claims';
+export { Runner } from './runner';
+export type { RunnerOptions } from './runner';
+export { Analysis, hashValues } from './analysis';
+export type { AnalysisInit, FinaliseOptions, StrandHashes } from './analysis';
+export { hasOutputValues, prepareOutputs } from './outputs';
+export { loadApp, findAppModule, isReturnedOutputs, APP_MODULE_NAMES } from './app-loading';
+export type { AppSource, AppFunction, AppClass, AppModule, RunnableApp, ReturnedOutputs } from './app-loading';
+export { instantiateChildren } from './children';
+export type { RecordedQuestion, InstantiateChildrenParams } from './children';
+export { resolveCredentials } from './credentials';
+export type { MutableEnvironment } from './credentials';
+export { Diagnostics } from './diagnostics';
+export { ESSENTIAL_MONITORS_SCHEMA_ID, sendStatusText, sendEstimatedSecondsRemaining } from './essential-monitors';
+export type { MonitorMessageTarget, StatusTextMessage, EstimatedSecondsRemainingMessage } from './essential-monitors';
+export {
+  createLogger,
+  runWithLogContext,
+  runOutsideLogContext,
+  formatLogEntry,
+  streamLogSink,
+  memoryLogSink,
+} from './logging';
+export type { Logger, LogSink, LevelledSink, SkeinLogEntry, LogFormatOptions } from './logging';
+export { systemClock } from './clock';
+export type { Clock, TimerHandle } from './clock';
+export { serviceIdFromConfiguration, serviceFromConfiguration } from './configuration';
+export type { ServiceFromConfigurationParams } from './configuration';
+export type {
+  ChildQuestion,
+  ChildAnswer,
+  ChildLike,
+  ChildContext,
+  ChildFactory,
+  SecretSource,
+  AnalysisOutputs,
+  RunParams,
+  RunFunction,
+  RunnerLike,
+} from './types';

@@ -1,0 +1,158 @@
+import {
+  encodeAttributes,
+  errorToExceptionEvent,
+  makeDeliveryAcknowledgementEvent,
+  makeHeartbeatEvent,
+  makeLogRecordEvent,
+  makeMonitorMessageEvent,
+  makeResponseAttributes,
+  makeResultEvent,
+  parseEventData,
+  refreshAttributes,
+  serialiseEventData,
+  validateEvent,
+} from '../core/events';
+import type {
+  AttributeSources,
+  ExceptionEvent,
+  LogEntry,
+  ManifestPrimitive,
+  QuestionAttributes,
+  ResponseAttributes,
+  ResultEvent,
+  ServiceEvent,
+} from '../core/events';
+import type { Transport } from '../core/ports/transport';
+import { runOutsideLogContext } from './logging';
+import type { Logger } from './logging';
+import type { AnalysisOutputs } from './types';
+
+/** What a {@link Responder} needs. */
+export interface ResponderParams {
+  /** The transport to publish on. */
+  readonly transport: Transport;
+  /** The question being answered. */
+  readonly question: QuestionAttributes;
+  /** The answering service's SRUID. */
+  readonly serviceId: string;
+  /** Where failures of fire-and-forget events are logged. */
+  readonly logger: Logger;
+  /** Clock and UUID sources for event attributes. */
+  readonly sources?: AttributeSources;
+}
+
+function manifestPrimitive(manifest: unknown): ManifestPrimitive | undefined {
+  if (manifest === undefined || manifest === null) return undefined;
+  const toPrimitive = (manifest as { toPrimitive?: unknown }).toPrimitive;
+  return (typeof toPrimitive === 'function' ? toPrimitive.call(manifest) : manifest) as ManifestPrimitive;
+}
+
+/**
+ * Publishes the response events of one question in order, with Octue's response attributes (sender and recipient
+ * swapped, a fresh uuid and datetime per event) and the question uuid as ordering key. Each event is serialised and
+ * validated against the service-communication schema before it is sent. Sends are chained, so events leave in the
+ * order they were made even when a publish fails or is slow; `result` and `exception` are awaited, the others are
+ * fire-and-forget (their failures are logged).
+ */
+export class Responder {
+  private readonly attributes: ResponseAttributes;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  /** @param params - Transport, question, service id, logger and attribute sources. */
+  constructor(private readonly params: ResponderParams) {
+    this.attributes = makeResponseAttributes(params.question, params.serviceId, params.sources);
+  }
+
+  /** The question's uuid. */
+  get questionUuid(): string {
+    return this.attributes.question_uuid;
+  }
+
+  /** Sends `delivery_acknowledgement` (fire-and-forget). */
+  acknowledge(): void {
+    void this.send(makeDeliveryAcknowledgementEvent(), false);
+  }
+
+  /** Sends `heartbeat` (fire-and-forget). */
+  heartbeat(): void {
+    void this.send(makeHeartbeatEvent(), false);
+  }
+
+  /**
+   * Sends `monitor_message` (fire-and-forget once checked).
+   * @param data - The monitor message.
+   * @throws InvalidEvent when the data cannot travel as a monitor message (e.g. `undefined` or not JSON).
+   */
+  monitorMessage(data: unknown): void {
+    void this.send(makeMonitorMessageEvent(data), false);
+  }
+
+  /**
+   * Sends `log_record` (fire-and-forget); a record that cannot be sent is dropped with a warning that is not itself
+   * forwarded.
+   * @param entry - The log entry.
+   */
+  logRecord(entry: LogEntry): void {
+    try {
+      void this.send(makeLogRecordEvent(entry), false);
+    } catch (error) {
+      runOutsideLogContext(() => this.params.logger.exception('A log record could not be forwarded.', error));
+    }
+  }
+
+  /**
+   * Sends `result` and waits until it is published.
+   * @param outputs - The analysis's outputs (a Manifest is sent as its primitive).
+   * @returns The result event sent.
+   * @throws InvalidEvent when the outputs do not make a valid event; the transport's errors.
+   */
+  async result(outputs: AnalysisOutputs): Promise<ResultEvent> {
+    const event = makeResultEvent({
+      outputValues: outputs.outputValues,
+      outputManifest: manifestPrimitive(outputs.outputManifest),
+    });
+    await this.send(event, true);
+    return event;
+  }
+
+  /**
+   * Sends `exception` for an error and waits until it is published.
+   * @param error - What went wrong.
+   * @returns The exception event sent.
+   * @throws The transport's errors.
+   */
+  async exception(error: unknown): Promise<ExceptionEvent> {
+    const event = errorToExceptionEvent(error, this.params.serviceId);
+    await this.send(event, true);
+    return event;
+  }
+
+  /** Waits until every event sent so far has been published (or has failed). */
+  async flush(): Promise<void> {
+    await this.tail.catch(() => undefined);
+  }
+
+  private send(event: ServiceEvent, wait: boolean): Promise<void> {
+    const attributes = refreshAttributes(this.attributes, this.params.sources);
+    const data = serialiseEventData(event);
+    // Validate what travels: the event as a peer will parse it from the message data.
+    validateEvent({ event: parseEventData(data), attributes });
+    const publish = this.tail
+      .catch(() => undefined)
+      .then(() =>
+        this.params.transport.publish({
+          data,
+          attributes: encodeAttributes(attributes),
+          orderingKey: attributes.question_uuid,
+        }),
+      );
+    this.tail = publish;
+    if (wait) return publish.then(() => undefined);
+    publish.catch((error: unknown) =>
+      runOutsideLogContext(() =>
+        this.params.logger.exception(`The ${event.kind} event for question ${this.questionUuid} was not sent.`, error),
+      ),
+    );
+    return Promise.resolve();
+  }
+}

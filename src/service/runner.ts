@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto';
+
+import { CLOUD_DIRECTORY_PATTERN } from '../core/config';
+import type { ServiceConfiguration, ServiceRegistry } from '../core/config';
+import { DEFAULT_SAVE_DIAGNOSTICS, isSaveDiagnostics, SAVE_DIAGNOSTICS_MODES } from '../core/events';
+import type { ObjectStore } from '../core/ports/object-store';
+import { Manifest } from '../core/resources';
+import { Twine } from '../core/twine';
+import type { ChildRecord, JsonSource } from '../core/twine';
+import { InvalidInputException } from '../errors';
+import { Analysis } from './analysis';
+import { isReturnedOutputs, loadApp } from './app-loading';
+import type { AppSource, RunnableApp } from './app-loading';
+import { instantiateChildren } from './children';
+import type { Clock } from './clock';
+import { resolveCredentials } from './credentials';
+import type { MutableEnvironment } from './credentials';
+import { Diagnostics } from './diagnostics';
+import { createLogger, runWithLogContext } from './logging';
+import type { Logger } from './logging';
+import { prepareOutputs } from './outputs';
+import type { ChildFactory, RunParams, SecretSource } from './types';
+
+/** Everything a Runner is built from (Octue's `Runner` arguments plus the ports Skein injects). */
+export interface RunnerOptions {
+  /** The app: a function, a class with `run()`, a module, or an app directory. */
+  readonly app: AppSource;
+  /** The twine: a Twine, an object, JSON text or a `.json` path (default `twine.json`, as Octue). */
+  readonly twine?: Twine | JsonSource;
+  readonly configurationValues?: unknown;
+  readonly configurationManifest?: unknown;
+  /** The default children (children 0.2.0 records); a question's children replace them. */
+  readonly children?: unknown;
+  /** Where output datasets are uploaded; must match `^gs://[a-z\d][a-z\d_./-]*$`. */
+  readonly outputLocation?: string;
+  readonly useSignedUrlsForOutputDatasets?: boolean;
+  /** Where crash diagnostics are saved. */
+  readonly diagnosticsCloudPath?: string;
+  /** The Google Cloud project (passed on to the secret source's adapter and children by the caller). */
+  readonly projectId?: string;
+  /** The SRUID of the service running the app. */
+  readonly serviceId?: string;
+  readonly serviceRegistries?: readonly ServiceRegistry[];
+  /**
+   * Accepted for Octue compatibility; Skein does not yet track files downloaded during an analysis, so nothing is
+   * deleted (a warning says so).
+   */
+  readonly deleteLocalFiles?: boolean;
+  /** The object store for manifests, output uploads and diagnostics. */
+  readonly objectStore?: ObjectStore;
+  /** Where credentials missing from the environment are looked up. */
+  readonly secretSource?: SecretSource;
+  /** Makes the children an app asks (e.g. the Pub/Sub Child). */
+  readonly childFactory?: ChildFactory;
+  /** The environment credentials are read from and written to; default `process.env`. */
+  readonly env?: MutableEnvironment;
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+}
+
+/**
+ * Runs a service's app for each question (Octue's `Runner`): validates the configuration when built, then per run
+ * the inputs, credentials and children; builds the Analysis; runs the app; finalises the outputs if the app did not;
+ * and saves crash diagnostics as the question's `save_diagnostics` asks.
+ */
+export class Runner {
+  /** The service's twine. */
+  readonly twine: Twine;
+  /** The SRUID of the service, if given. */
+  readonly serviceId: string | undefined;
+  private readonly options: RunnerOptions;
+  private readonly logger: Logger;
+  private readonly configuration: { values: unknown; manifest: unknown };
+  private configurationManifest: Promise<Manifest | undefined> | undefined;
+  private app: Promise<RunnableApp> | undefined;
+
+  /**
+   * @param options - The app, twine, configuration and ports.
+   * @throws InvalidInputException for an output location outside GCS; the twine's errors for a bad twine or
+   *   configuration (InvalidTwine…, TwineValueException, InvalidValuesContents, InvalidManifestContents, …).
+   */
+  constructor(options: RunnerOptions) {
+    if (options.outputLocation !== undefined && !CLOUD_DIRECTORY_PATTERN.test(options.outputLocation)) {
+      throw new InvalidInputException(
+        `The output location must be a Google Cloud Storage path e.g. 'gs://bucket-name/output_directory'; ` +
+          `received '${options.outputLocation}'.`,
+      );
+    }
+    this.options = options;
+    this.serviceId = options.serviceId;
+    this.logger = (options.logger ?? createLogger()).child('runner');
+    this.twine = options.twine instanceof Twine ? options.twine : new Twine(options.twine ?? 'twine.json');
+    const validated = this.twine.validate({
+      configurationValues: options.configurationValues,
+      configurationManifest: options.configurationManifest,
+    });
+    this.configuration = { values: validated.configurationValues, manifest: validated.configurationManifest };
+    if (options.deleteLocalFiles) {
+      this.logger.warning('deleteLocalFiles is not supported yet: files downloaded during analyses are kept.');
+    }
+    this.logger.debug('Configuration validated.');
+  }
+
+  /**
+   * Builds a runner from a service configuration (`octue.yaml`), as Octue's `Runner.from_configuration`.
+   * @param configuration - The resolved configuration.
+   * @param options - The ports and any overrides.
+   * @returns The runner.
+   */
+  static fromConfiguration(
+    configuration: ServiceConfiguration,
+    options: Partial<RunnerOptions> & { readonly serviceId?: string } = {},
+  ): Runner {
+    return new Runner({
+      app: configuration.appSourcePath,
+      twine: configuration.twinePath,
+      configurationValues: configuration.configurationValues,
+      configurationManifest: configuration.configurationManifest,
+      children: configuration.children,
+      outputLocation: configuration.outputLocation,
+      useSignedUrlsForOutputDatasets: configuration.useSignedUrlsForOutputDatasets,
+      diagnosticsCloudPath: configuration.diagnosticsCloudPath,
+      projectId: configuration.projectId,
+      serviceRegistries: configuration.serviceRegistries,
+      deleteLocalFiles: configuration.deleteLocalFiles,
+      ...options,
+    });
+  }
+
+  /**
+   * Runs one analysis.
+   * @param params - The question's inputs, children, lineage, diagnostics mode and handlers.
+   * @returns The finalised analysis.
+   * @throws InvalidInputException for an unknown `saveDiagnostics`; the twine's errors for invalid inputs,
+   *   credentials (CredentialNotFound) or children; AppNotFound / InvalidApp; whatever the app throws; output
+   *   validation and upload errors from finalising.
+   */
+  async run(params: RunParams = {}): Promise<Analysis> {
+    const saveDiagnostics = params.saveDiagnostics ?? DEFAULT_SAVE_DIAGNOSTICS;
+    if (!isSaveDiagnostics(saveDiagnostics)) {
+      throw new InvalidInputException(
+        `saveDiagnostics must be one of ${SAVE_DIAGNOSTICS_MODES.join(', ')}; received '${String(saveDiagnostics)}'.`,
+      );
+    }
+    const analysisId = params.analysisId || randomUUID();
+    return runWithLogContext({ analysisId, sinks: params.logSinks }, () =>
+      this.runAnalysis(analysisId, params, saveDiagnostics),
+    );
+  }
+
+  private async runAnalysis(analysisId: string, params: RunParams, saveDiagnostics: string): Promise<Analysis> {
+    const { options, twine } = this;
+    const store = options.objectStore;
+    const diagnostics = new Diagnostics({
+      cloudPath: options.diagnosticsCloudPath,
+      objectStore: store,
+      logger: this.logger.withName('skein.diagnostics'),
+    });
+    diagnostics.addData({
+      analysisId,
+      configurationValues: options.configurationValues,
+      configurationManifest: options.configurationManifest,
+      inputValues: params.inputValues,
+      inputManifest: params.inputManifest,
+    });
+
+    const credentials = await resolveCredentials({
+      twine,
+      env: options.env ?? process.env,
+      secretSource: options.secretSource,
+      logger: this.logger,
+    });
+    const inputs = twine.validate({
+      inputValues: params.inputValues,
+      inputManifest: params.inputManifest,
+      children: params.children ?? options.children,
+    });
+    const inputManifest = await this.loadManifest('input_manifest', inputs.inputManifest);
+    const configurationManifest = await (this.configurationManifest ??= this.loadManifest(
+      'configuration_manifest',
+      this.configuration.manifest,
+    ));
+    this.logger.debug('Inputs validated.');
+
+    const children = instantiateChildren({
+      records: (inputs.children ?? []) as ChildRecord[],
+      factory: options.childFactory,
+      context: { serviceId: options.serviceId, serviceRegistries: options.serviceRegistries },
+      parentQuestionUuid: analysisId,
+      originatorQuestionUuid: params.originatorQuestionUuid || analysisId,
+      originator: params.originator,
+      record: (question) => diagnostics.addQuestion(question),
+    });
+
+    const analysis = await Analysis.create({
+      twine,
+      id: analysisId,
+      configurationValues: this.configuration.values,
+      configurationManifest,
+      inputValues: inputs.inputValues,
+      inputManifest,
+      ...prepareOutputs(twine),
+      children,
+      credentials,
+      handleMonitorMessage: params.handleMonitorMessage,
+      outputLocation: options.outputLocation,
+      useSignedUrlsForOutputDatasets: options.useSignedUrlsForOutputDatasets,
+      objectStore: store,
+      serviceId: options.serviceId,
+      logger: options.logger,
+      clock: options.clock,
+    });
+
+    const crashed = async (error: unknown, what: string): Promise<never> => {
+      this.logger.warning(what);
+      if (saveDiagnostics !== 'SAVE_DIAGNOSTICS_OFF') await diagnostics.upload();
+      throw error;
+    };
+    try {
+      const app = await (this.app ??= loadApp(options.app));
+      const returned = await app(analysis);
+      if (isReturnedOutputs(returned)) {
+        if ('outputValues' in returned) analysis.outputValues = returned.outputValues;
+        if ('outputManifest' in returned) analysis.outputManifest = returned.outputManifest as Manifest | undefined;
+      }
+    } catch (error) {
+      await crashed(error, 'App failed.');
+    } finally {
+      analysis.stopPeriodicMonitorMessages();
+    }
+    // Unlike Octue, outputs that fail validation (or upload) also count as a crash for diagnostics.
+    try {
+      if (!analysis.finalised) await analysis.finalise();
+    } catch (error) {
+      await crashed(error, 'The outputs could not be finalised.');
+    }
+    if (saveDiagnostics === 'SAVE_DIAGNOSTICS_ON') await diagnostics.upload();
+    return analysis;
+  }
+
+  // Turns validated manifest data into a Manifest (loading its datasets), then checks its files' tags.
+  private async loadManifest(
+    strand: 'input_manifest' | 'configuration_manifest',
+    data: unknown,
+  ): Promise<Manifest | undefined> {
+    if (data === undefined || data === null) return undefined;
+    const manifest =
+      data instanceof Manifest ? data : await Manifest.fromPrimitive(data, { store: this.options.objectStore });
+    this.twine.validateManifest(strand, manifest);
+    return manifest;
+  }
+}

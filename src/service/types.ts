@@ -1,0 +1,105 @@
+import type { SaveDiagnostics } from '../core/events';
+import type { ChildRecord } from '../core/twine';
+import type { LevelledSink } from './logging';
+
+/**
+ * A question an app asks a child through `analysis.children[key].ask(question)`. The Runner fills in the lineage
+ * fields (the analysis is the parent question); a Child may accept more fields (retries, timeouts, …), which pass
+ * through unchanged and are recorded in diagnostics.
+ */
+export interface ChildQuestion {
+  /** Input values for the child (any JSON). */
+  readonly inputValues?: unknown;
+  /** The input manifest (a Manifest or its primitive). */
+  readonly inputManifest?: unknown;
+  /** Children the child should use instead of its own. */
+  readonly children?: readonly ChildRecord[];
+  /** Set by the Runner: the analysis asking (this service's question uuid). */
+  readonly parentQuestionUuid?: string;
+  /** Set by the Runner: the root question of the tree. */
+  readonly originatorQuestionUuid?: string;
+  /** Set by the Runner: the SRUID of the root service. */
+  readonly originator?: string;
+  readonly [option: string]: unknown;
+}
+
+/** What a child answers: its outputs (the Child may add more, such as the question uuid). */
+export interface ChildAnswer {
+  readonly outputValues?: unknown;
+  readonly outputManifest?: unknown;
+  readonly [field: string]: unknown;
+}
+
+/**
+ * Anything an app can ask questions: a Child, a child emulator or a test double. `receivedEvents`, when present,
+ * is recorded in crash diagnostics (`questions.json`), as Octue records each child's received events.
+ */
+export interface ChildLike {
+  /** The child's service id or SRUID. */
+  readonly id: string;
+  /** Asks one question and resolves with the answer (or rejects with the child's error). */
+  ask(question: ChildQuestion): Promise<ChildAnswer>;
+  /** The events received while asking, in the recording format `{event, attributes}`. */
+  readonly receivedEvents?: readonly unknown[];
+}
+
+/** What a {@link ChildFactory} is told besides the child's record. */
+export interface ChildContext {
+  /** The SRUID of the service whose analysis uses the child (the asking service). */
+  readonly serviceId?: string;
+  /** Registries for resolving the child's revision tag. */
+  readonly serviceRegistries?: readonly { readonly name: string; readonly endpoint: string }[];
+}
+
+/** Makes a child from its record (`{key, id, backend}`); the Runner calls it for each child of an analysis. */
+export type ChildFactory = (record: ChildRecord, context: ChildContext) => ChildLike;
+
+/**
+ * Where credentials the environment lacks are looked up (Octue uses Google Cloud Secret Manager:
+ * `projects/<project>/secrets/<NAME>/versions/latest`). Adapters live outside the service layer.
+ */
+export interface SecretSource {
+  /**
+   * @param name - The credential's name, e.g. `MYAPI_SECRET_KEY`.
+   * @returns Its latest value, or `undefined` when there is no such secret.
+   */
+  getSecret(name: string): Promise<string | undefined>;
+}
+
+/** An analysis's outputs as a service sends them in its `result` event. */
+export interface AnalysisOutputs {
+  /** Output values (any JSON). */
+  readonly outputValues?: unknown;
+  /** The output manifest: a Manifest (anything with `toPrimitive()`) or its primitive. */
+  readonly outputManifest?: unknown;
+}
+
+/** What a service hands its run function for each question (Octue's `run_function` keyword arguments). */
+export interface RunParams {
+  /** The analysis id; the question uuid when answering. Default: a new UUID. */
+  readonly analysisId?: string;
+  /** The question's input values. */
+  readonly inputValues?: unknown;
+  /** The question's input manifest (primitive or Manifest). */
+  readonly inputManifest?: unknown;
+  /** Children from the question, replacing the configured ones. */
+  readonly children?: unknown;
+  /** When to save diagnostics; default `SAVE_DIAGNOSTICS_ON_CRASH`. */
+  readonly saveDiagnostics?: SaveDiagnostics;
+  /** The root question of the tree; default the analysis id. */
+  readonly originatorQuestionUuid?: string;
+  /** The SRUID of the root service. */
+  readonly originator?: string;
+  /** Receives each monitor message the app sends (after validation). */
+  readonly handleMonitorMessage?: (data: unknown) => void;
+  /** Extra log sinks for the run (e.g. forwarding to the parent). */
+  readonly logSinks?: readonly LevelledSink[];
+}
+
+/** Runs one analysis for a question (Octue's `run_function`); `Runner.run` is one. */
+export type RunFunction = (params: RunParams) => Promise<AnalysisOutputs>;
+
+/** Anything with a `run` method like the Runner's. */
+export interface RunnerLike {
+  run(params: RunParams): Promise<AnalysisOutputs>;
+}
