@@ -23,7 +23,7 @@ export function isRemotePath(location: string): boolean {
  */
 export function lastPathSegment(location: string): string {
   if (isUrl(location)) {
-    const pathname = decodeURIComponent(new URL(location).pathname).replace(/\/+$/, '');
+    const pathname = urlPathname(location).replace(/\/+$/, '');
     return pathname.slice(pathname.lastIndexOf('/') + 1);
   }
   if (isCloudPath(location)) {
@@ -49,12 +49,22 @@ export function relativeRemotePath(location: string, folder: string): string {
 function remotePathname(location: string, isFolder: boolean): string {
   let pathname: string;
   if (isUrl(location)) {
-    pathname = decodeURIComponent(new URL(location).pathname);
+    pathname = urlPathname(location);
     if (isFolder) pathname = pathname.split(`/${SIGNED_METADATA_DIRECTORY}`)[0] ?? pathname;
   } else {
     pathname = '/' + location.replace(/^gs:\/\//, '');
   }
   return path.posix.normalize(pathname).replace(/\/+$/, '') || '/';
+}
+
+/** A URL's decoded path; for text that does not parse as a URL, what follows the scheme and host, without a query. */
+function urlPathname(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname);
+  } catch {
+    const afterScheme = url.replace(/^[a-z]+:\/\/[^/]*/i, '');
+    return afterScheme.split(/[?#]/)[0] ?? '';
+  }
 }
 
 /**
