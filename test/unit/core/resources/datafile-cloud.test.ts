@@ -138,6 +138,8 @@ describe('Class: Datafile (cloud, through a local object store)', () => {
       expect(downloaded.localPath).toBe(target);
       expect(await fs.readFile(target, 'utf8')).toBe('hello');
 
+      // An old timestamp shows whether the file is rewritten.
+      await fs.utimes(target, new Date(2000, 0, 1), new Date(2000, 0, 1));
       const before = (await fs.stat(target)).mtimeMs;
       const adopted = await Datafile.fromCloud(CLOUD_PATH, { store: sandbox.store, localPath: target });
       expect(adopted.localPath).toBe(target);
