@@ -70,5 +70,13 @@ export {
   InvalidApp,
 } from './service';
 export type { ServiceErrorContext, RemoteExceptionContext } from './service';
-export { TransportError, MessageTooLarge, EmptyMessage, SubscriptionAlreadyExists, TopicNotFound } from './transport';
+export {
+  TransportError,
+  MessageTooLarge,
+  EmptyMessage,
+  SubscriptionAlreadyExists,
+  TopicNotFound,
+  SubscriptionNotFound,
+  InvalidResourceName,
+} from './transport';
 export { InvalidServiceConfiguration, ServiceConfigurationNotFound } from './config';

@@ -32,9 +32,12 @@ export class SubscriptionAlreadyExists extends TransportError {
   /** The subscription's name. */
   readonly subscriptionName: string;
 
-  /** @param subscriptionName - The existing subscription. */
-  constructor(subscriptionName: string) {
-    super(`The subscription '${subscriptionName}' already exists.`);
+  /**
+   * @param subscriptionName - The existing subscription.
+   * @param options - `cause`: the client's error, when there is one.
+   */
+  constructor(subscriptionName: string, options?: { cause?: unknown }) {
+    super(`The subscription '${subscriptionName}' already exists.`, options);
     this.subscriptionName = subscriptionName;
   }
 }
@@ -44,9 +47,54 @@ export class TopicNotFound extends TransportError {
   /** The topic's name. */
   readonly topicName: string;
 
-  /** @param topicName - The missing topic. */
-  constructor(topicName: string) {
-    super(`The topic '${topicName}' does not exist; deploy the services (or run 'skein emulators start') first.`);
+  /**
+   * @param topicName - The missing topic.
+   * @param options - `cause`: the client's error, when there is one.
+   */
+  constructor(topicName: string, options?: { cause?: unknown }) {
+    super(
+      `The topic '${topicName}' does not exist; deploy the services (or run 'skein emulators start') first.`,
+      options,
+    );
     this.topicName = topicName;
+  }
+}
+
+/** The subscription does not exist (subscribing needs an existing subscription). */
+export class SubscriptionNotFound extends TransportError {
+  /** The subscription's name. */
+  readonly subscriptionName: string;
+
+  /**
+   * @param subscriptionName - The missing subscription.
+   * @param options - `cause`: the client's error, when there is one.
+   */
+  constructor(subscriptionName: string, options?: { cause?: unknown }) {
+    super(`The subscription '${subscriptionName}' does not exist; create it before subscribing.`, options);
+    this.subscriptionName = subscriptionName;
+  }
+}
+
+/** A topic or subscription name that Pub/Sub would refuse. */
+export class InvalidResourceName extends TransportError {
+  /** What was being named. */
+  readonly resourceKind: 'topic' | 'subscription';
+  /** The refused name. */
+  readonly resourceName: string;
+
+  /**
+   * @param resourceKind - `topic` or `subscription`.
+   * @param resourceName - The refused name.
+   * @param detail - Why it was refused; defaults to Pub/Sub's naming rule.
+   */
+  constructor(resourceKind: 'topic' | 'subscription', resourceName: string, detail?: string) {
+    super(
+      `'${resourceName}' is not a valid Pub/Sub ${resourceKind} name. ` +
+        (detail ??
+          "Names start with a letter, are 3-255 characters of letters, digits and '-_.~+%', and do not start " +
+            "with 'goog'."),
+    );
+    this.resourceKind = resourceKind;
+    this.resourceName = resourceName;
   }
 }
