@@ -1,3 +1,5 @@
+import { EmptyMessage, MessageTooLarge, TransportError } from '../../errors';
+
 /**
  * The transport port: how services exchange events. `PubSubTransport` (Google Cloud Pub/Sub through the official
  * client, also against the emulator) and `InMemoryTransport` (one process, the embedded default and the unit-test
@@ -38,7 +40,7 @@ export interface Transport {
    * key. A message the handler neither acks nor nacks before its promise settles is acked if the promise resolves
    * and nacked (redelivered) if it rejects.
    */
-  subscribe(name: string, handler: MessageHandler): Promise<ActiveSubscription>;
+  subscribe(name: string, handler: MessageHandler, options?: SubscribeOptions): Promise<ActiveSubscription>;
 
   /** Releases clients and timers. */
   close(): Promise<void>;
@@ -74,6 +76,16 @@ export interface ReceivedMessage {
 
 /** Handles one delivered message. */
 export type MessageHandler = (message: ReceivedMessage) => void | Promise<void>;
+
+/** Options for {@link Transport.subscribe}. */
+export interface SubscribeOptions {
+  /**
+   * Told about failures that cannot be thrown to a caller: a handler that threw or rejected (its message is nacked
+   * and redelivered; `message` is given) and errors of the underlying stream (no `message`). Library code has no
+   * logger of its own, so without this such failures are silent.
+   */
+  readonly onError?: (error: unknown, message?: ReceivedMessage) => void;
+}
 
 /** Attribute equality conditions, ANDed: `{recipient: 'a/b:c', sender_type: 'PARENT'}`. */
 export type AttributeFilter = Readonly<Record<string, string>>;
@@ -112,4 +124,78 @@ export function matchesAttributeFilter(
 ): boolean {
   if (!filter) return true;
   return Object.entries(filter).every(([key, value]) => attributes[key] === value);
+}
+
+/**
+ * The size Pub/Sub counts against {@link MAX_MESSAGE_BYTES}, computed conservatively: data plus every attribute's key
+ * and value plus the ordering key, all in UTF-8 bytes.
+ * @param message - The message to measure.
+ * @returns Its size in bytes.
+ */
+export function messageSizeBytes(message: OutgoingMessage): number {
+  let size = message.data.length + Buffer.byteLength(message.orderingKey ?? '', 'utf8');
+  for (const [key, value] of Object.entries(message.attributes)) {
+    size += Buffer.byteLength(key, 'utf8') + Buffer.byteLength(value, 'utf8');
+  }
+  return size;
+}
+
+/**
+ * Applies the rules every transport enforces before publishing: data is a non-empty Buffer (Pub/Sub push and
+ * functions-framework drop empty messages) and the message is at most {@link MAX_MESSAGE_BYTES} (the emulator hangs on
+ * larger ones instead of refusing them).
+ * @param message - The message about to be published.
+ * @returns Its size in bytes.
+ * @throws EmptyMessage when `data` is empty or not a Buffer.
+ * @throws MessageTooLarge when the message is over the limit.
+ */
+export function assertPublishable(message: OutgoingMessage): number {
+  if (!Buffer.isBuffer(message.data) || message.data.length === 0) {
+    throw new EmptyMessage(
+      "A message with empty data cannot be published (Pub/Sub push drops it); publish the event's JSON as data.",
+    );
+  }
+  const size = messageSizeBytes(message);
+  if (size > MAX_MESSAGE_BYTES) throw new MessageTooLarge(size, MAX_MESSAGE_BYTES);
+  return size;
+}
+
+// One condition as formatAttributeFilter writes it: attributes.<key> = "<JSON string>".
+const FILTER_CONDITION = /^attributes\.([A-Za-z0-9_\-.]+)\s*=\s*("(?:[^"\\]|\\.)*")/;
+
+/**
+ * Reads back a filter written by {@link formatAttributeFilter} (or by Octue, which uses the same form), so a
+ * subscriber can apply the filter stored on a subscription to each message it receives.
+ * @param text - The subscription's filter, e.g. `attributes.recipient = "a/b:c" AND attributes.sender_type = "PARENT"`.
+ * @returns The conditions, or `undefined` when the text is empty (no filter).
+ * @throws TransportError when the filter uses any other Pub/Sub filter syntax (`hasPrefix`, `OR`, `NOT`, `:`), which
+ * cannot be applied on receipt.
+ */
+export function parseAttributeFilter(text: string): AttributeFilter | undefined {
+  let rest = text.trim();
+  if (rest === '') return undefined;
+  const filter: Record<string, string> = {};
+  for (;;) {
+    const match = FILTER_CONDITION.exec(rest);
+    const value = match?.[2] === undefined ? undefined : parseQuoted(match[2]);
+    if (!match?.[1] || value === undefined) break;
+    filter[match[1]] = value;
+    rest = rest.slice(match[0].length).trim();
+    if (rest === '') return filter;
+    if (!rest.startsWith('AND ')) break;
+    rest = rest.slice(4).trim();
+  }
+  throw new TransportError(
+    `The subscription filter '${text}' cannot be applied on receipt: only ANDed ` +
+      '`attributes.<key> = "<value>"` conditions are supported.',
+  );
+}
+
+function parseQuoted(quoted: string): string | undefined {
+  try {
+    const value: unknown = JSON.parse(quoted);
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
