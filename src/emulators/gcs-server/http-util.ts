@@ -5,7 +5,9 @@ import { badRequest } from './api-error';
 
 /** What a route handler gets. */
 export interface RequestContext {
+  /** The request (its body not yet read). */
   readonly req: IncomingMessage;
+  /** The response to write. */
   readonly res: ServerResponse;
   /** Upper-case HTTP method. */
   readonly method: string;

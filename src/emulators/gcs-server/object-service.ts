@@ -10,11 +10,17 @@ import type { BucketRecord, ByteRange, ObjectProperties, ObjectRecord, StagedByt
 
 /** A finished upload waiting to become an object. */
 export interface CompletedUpload {
+  /** Target bucket. */
   readonly bucket: string;
+  /** Target object name. */
   readonly name: string;
+  /** The uploaded bytes (discarded whatever the outcome). */
   readonly staged: StagedBytes;
+  /** Size and hashes of the staged bytes. */
   readonly digest: ContentDigest;
+  /** The new object's properties. */
   readonly properties: ObjectProperties;
+  /** Conditions checked against the live object under its lock. */
   readonly preconditions: Preconditions;
   /** Hashes the client sent (X-Goog-Hash, or md5Hash/crc32c in the metadata); checked before committing. */
   readonly expected?: { readonly md5?: string; readonly crc32c?: string };

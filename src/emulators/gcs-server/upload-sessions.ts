@@ -8,13 +8,17 @@ import type { ObjectProperties, ObjectRecord, StagedBytes } from './types';
 export interface UploadSession {
   /** The `upload_id`. */
   readonly id: string;
+  /** Target bucket. */
   readonly bucket: string;
+  /** Target object name. */
   readonly name: string;
+  /** Content type, custom metadata etc. given when the session was created. */
   readonly properties: ObjectProperties;
   /** Conditions from the session's creation; checked again when the upload is finalized. */
   readonly preconditions: Preconditions;
   /** `X-Upload-Content-Length` from the creation request, when given. */
   readonly expectedSize: number | undefined;
+  /** The bytes received so far. */
   readonly staged: StagedBytes;
   /** Hash and count of the bytes stored so far. */
   readonly digest: ContentDigest;

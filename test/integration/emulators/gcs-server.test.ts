@@ -95,6 +95,25 @@ describe.each(backends)('Function: startGcsServer (%s backend)', (backend) => {
     });
   });
 
+  describe('Setting: STORAGE_EMULATOR_HOST', () => {
+    it('serves a client that finds it through STORAGE_EMULATOR_HOST (routes without /storage/v1)', async () => {
+      const saved = process.env.STORAGE_EMULATOR_HOST;
+      process.env.STORAGE_EMULATOR_HOST = server.url;
+      let viaEnv: Storage;
+      try {
+        // The client reads the variable once, in its constructor.
+        viaEnv = new Storage({ projectId: 'demo-x' });
+      } finally {
+        if (saved === undefined) delete process.env.STORAGE_EMULATOR_HOST;
+        else process.env.STORAGE_EMULATOR_HOST = saved;
+      }
+      const [bucket] = await viaEnv.createBucket(bucketName());
+      await bucket.file('dir/e.txt').save('via env', { resumable: false });
+      expect((await bucket.file('dir/e.txt').download())[0].toString()).toBe('via env');
+      expect((await bucket.getFiles({ prefix: 'dir/' }))[0].map((f) => f.name)).toEqual(['dir/e.txt']);
+    });
+  });
+
   describe('Route: uploads', () => {
     const data = randomBytes(1024 * 1024 + 123);
 
@@ -169,6 +188,16 @@ describe.each(backends)('Function: startGcsServer (%s backend)', (backend) => {
       await bucket.file('empty').save(Buffer.alloc(0), { resumable: true });
       expect((await bucket.file('empty').getMetadata())[0]).toMatchObject(expectedHashes(Buffer.alloc(0)));
       expect((await bucket.file('empty').download())[0].length).toBe(0);
+    });
+
+    it('stores a gzip upload as sent, which the client validates and gunzips on download', async () => {
+      const [bucket] = await storage.createBucket(bucketName());
+      const text = 'compressible '.repeat(1000);
+      await bucket.file('z.txt').save(text, { gzip: true, resumable: false });
+      const [metadata] = await bucket.file('z.txt').getMetadata();
+      expect(metadata.contentEncoding).toBe('gzip');
+      expect(Number(metadata.size)).toBeLessThan(text.length);
+      expect((await bucket.file('z.txt').download())[0].toString()).toBe(text);
     });
 
     it('answers 404 for an upload to a missing bucket', async () => {
