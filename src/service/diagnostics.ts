@@ -1,5 +1,5 @@
 import { joinCloudPath } from '../core/gs-path';
-import { encodeOctueJson } from '../core/json/octue-json';
+import { decodeOctueJson, encodeOctueJson } from '../core/json/octue-json';
 import type { ObjectStore } from '../core/ports/object-store';
 import { Dataset } from '../core/resources';
 import { generateSlug } from '../core/service-id';
@@ -9,13 +9,11 @@ import type { Logger } from './logging';
 /** The kinds of data diagnostics keep: values are saved as JSON, manifests with copies of their datasets. */
 type DataKind = 'configuration' | 'input';
 
+// A copy through Octue JSON (which keeps Sets and Dates): what is saved later is exactly what was added now.
 function snapshot(value: unknown): unknown {
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'object' && typeof (value as { toPrimitive?: unknown }).toPrimitive === 'function') {
-    return snapshot((value as { toPrimitive: () => unknown }).toPrimitive());
-  }
   try {
-    return structuredClone(value);
+    return decodeOctueJson(encodeOctueJson(value));
   } catch {
     return value;
   }

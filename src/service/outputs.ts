@@ -14,8 +14,11 @@ import type { Logger } from './logging';
  */
 export function hasOutputValues(values: unknown): boolean {
   if (values === undefined || values === null) return false;
+  // Compared structurally, not with `=== Object.prototype`, so objects made in another realm (a VM context) count.
+  const prototype = typeof values === 'object' ? (Object.getPrototypeOf(values) as object | null) : undefined;
   const isPlainObject =
-    typeof values === 'object' && !Array.isArray(values) && Object.getPrototypeOf(values) === Object.prototype;
+    !Array.isArray(values) &&
+    (prototype === null || (prototype !== undefined && Object.getPrototypeOf(prototype) === null));
   return !(isPlainObject && Object.keys(values as object).length === 0);
 }
 
