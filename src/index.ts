@@ -133,7 +133,18 @@ export { FilterSet, FilterList, FilterDict } from './core/filters';
 export type { FilterDictSource, Filters, FilterOptions, OrderByOptions } from './core/filters';
 export { decodeOctueJson, encodeOctueJson, fromOctuePrimitive, toOctuePrimitive } from './core/json';
 export type { HasPrimitive, JsonValue } from './core/json';
-export { Datafile, Dataset, Manifest, TAG_NAME_PATTERN, TagDict, LABEL_PATTERN, LabelSet } from './core/resources';
+export {
+  Datafile,
+  Dataset,
+  Manifest,
+  TAG_NAME_PATTERN,
+  TagDict,
+  LABEL_PATTERN,
+  LabelSet,
+  EMPTY_STRING_HASH_VALUE,
+  METADATA_FILENAME,
+  SIGNED_METADATA_DIRECTORY,
+} from './core/resources';
 export type {
   CloudAccessOptions,
   DatafileDownloadOptions,
@@ -277,3 +288,37 @@ export type {
   ExceptionDecodingOptions,
   StackFrame,
 } from './core/events';
+export {
+  formatAttributeFilter,
+  matchesAttributeFilter,
+  messageSizeBytes,
+  assertPublishable,
+  parseAttributeFilter,
+  MAX_MESSAGE_BYTES,
+} from './core/ports/transport';
+export type {
+  Transport,
+  OutgoingMessage,
+  ReceivedMessage,
+  MessageHandler,
+  SubscribeOptions,
+  AttributeFilter,
+  SubscriptionSpec,
+  ActiveSubscription,
+} from './core/ports/transport';
+export {
+  validateResourceName,
+  resolveServicesTopicName,
+  childSubscription,
+  answerSubscription,
+  SERVICES_TOPIC_ENV,
+  SERVICES_TOPIC_BASE_NAME,
+  DEFAULT_SERVICES_ENVIRONMENT,
+  ANSWERS_NAMESPACE,
+  ANSWER_SUBSCRIPTION_TTL_SECONDS,
+} from './core/topology';
+export type { ResolveServicesTopicNameParams, AnswerSubscriptionParams } from './core/topology';
+export { InMemoryTransport, InMemoryBroker, defaultInMemoryBroker } from './cloud/memory';
+export type { InMemoryTransportOptions, InMemoryBrokerOptions, DuplicateDeliveries } from './cloud/memory';
+export { PubSubTransport } from './cloud/pubsub';
+export type { PubSubTransportOptions } from './cloud/pubsub';

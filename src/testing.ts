@@ -21,3 +21,5 @@ export { startPubSubEmulator, findPubSubEmulatorJar, EmulatorUnavailable } from 
 export type { RunningPubSubEmulator, PubSubEmulatorOptions } from './emulators/pubsub-emulator';
 export { findFreePort } from './emulators/free-port';
 export { LocalObjectStore } from './cloud/storage';
+export { InMemoryTransport, InMemoryBroker } from './cloud/memory';
+export type { InMemoryBrokerOptions, DuplicateDeliveries } from './cloud/memory';
