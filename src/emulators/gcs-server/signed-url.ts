@@ -109,7 +109,7 @@ function malformed(details: string, cause?: unknown): GcsApiError {
  * Verifies V4 (`GOOG4-RSA-SHA256`) signed URLs against configured public keys and a clock.
  *
  * Failures answer as GCS does: no signature → 403 `AccessDenied`; malformed `X-Goog-*` parameters → 400
- * `MalformedSecurityHeader`; past `X-Goog-Date + X-Goog-Expires` → 400 `ExpiredToken`; before `X-Goog-Date` → 403
+ * `MalformedSecurityHeader`; past `X-Goog-Date + X-Goog-Expires` → 403 `ExpiredToken` (GCS says 400); before `X-Goog-Date` → 403
  * `AccessDenied` (not yet valid); unknown signer or any changed method, path, query or signed header → 403
  * `SignatureDoesNotMatch`.
  *
@@ -171,9 +171,11 @@ export class SignedUrlVerifier {
     const start = Date.UTC(y!, mo! - 1, d!, h!, mi!, s!);
     const now = this.now();
     if (now > start + expires * 1000) {
-      throw new GcsApiError('Invalid argument.', {
-        status: 400,
-        reason: 'invalid',
+      // Real GCS answers 400 here; Skein answers 403 so every refused signed URL (tampered or expired) is a 403, as
+      // the project's contract for the server says. The XML code is still GCS's.
+      throw new GcsApiError('Request has expired.', {
+        status: 403,
+        reason: 'forbidden',
         xmlCode: 'ExpiredToken',
         details: `Request has expired: ${Math.floor((start + expires * 1000) / 1000)}`,
       });
@@ -191,26 +193,30 @@ export class SignedUrlVerifier {
     const host = String(request.headers.host ?? '');
     const hosts = [...new Set([host, host.replace(/:\d+$/, '')])];
     let lastStringToSign = '';
-    for (const path of canonicalPaths(request.rawPath)) {
-      for (const hostValue of hosts) {
-        const headerValue = (name: string): string => {
-          const value = name === 'host' ? hostValue : request.headers[name];
-          return Array.isArray(value) ? value.join(',') : (value ?? '');
-        };
-        const canonical = canonicalRequest({
-          method: request.method,
-          path,
-          query: canonicalQuery(pairs),
-          headers: canonicalHeaders(headerNames, headerValue),
-          signedHeaders,
-        });
-        lastStringToSign = stringToSign(algorithm, date, scope, canonical);
-        if (
-          key &&
-          signatureBytes.length > 0 &&
-          verify('RSA-SHA256', Buffer.from(lastStringToSign), key, signatureBytes)
-        )
-          return;
+    // GCS accepts HEAD on a URL signed for GET (clients read a signed file's metadata that way).
+    const methods = request.method === 'HEAD' ? ['HEAD', 'GET'] : [request.method];
+    for (const method of methods) {
+      for (const path of canonicalPaths(request.rawPath)) {
+        for (const hostValue of hosts) {
+          const headerValue = (name: string): string => {
+            const value = name === 'host' ? hostValue : request.headers[name];
+            return Array.isArray(value) ? value.join(',') : (value ?? '');
+          };
+          const canonical = canonicalRequest({
+            method,
+            path,
+            query: canonicalQuery(pairs),
+            headers: canonicalHeaders(headerNames, headerValue),
+            signedHeaders,
+          });
+          lastStringToSign = stringToSign(algorithm, date, scope, canonical);
+          if (
+            key &&
+            signatureBytes.length > 0 &&
+            verify('RSA-SHA256', Buffer.from(lastStringToSign), key, signatureBytes)
+          )
+            return;
+        }
       }
     }
     throw new GcsApiError(

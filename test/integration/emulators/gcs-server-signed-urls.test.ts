@@ -82,12 +82,20 @@ describe('Function: startGcsServer (with a signingKey)', () => {
       expect((await storage.bucket('signed').file(name).download())[0].toString()).toBe('signed content');
     });
 
-    it('answers 400 ExpiredToken once X-Goog-Date + X-Goog-Expires has passed', async () => {
+    it('answers 403 ExpiredToken once X-Goog-Date + X-Goog-Expires has passed', async () => {
       const url = await readUrl({ expires: Date.now() + 60_000 });
       clockOffsetMs = 61_000;
       const response = await fetch(url);
-      expect(response.status).toBe(400);
+      expect(response.status).toBe(403);
       expect(await xmlCode(response)).toBe('ExpiredToken');
+    });
+
+    it('accepts HEAD with a URL signed for GET, as GCS does, and refuses PUT with it', async () => {
+      const url = await readUrl();
+      const head = await fetch(url, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('x-goog-hash')).toMatch(/crc32c=/);
+      expect((await fetch(url, { method: 'PUT', body: 'x' })).status).toBe(403);
     });
 
     it('answers 403 before the URL becomes valid (accessibleAt in the future)', async () => {
@@ -167,11 +175,11 @@ describe('Function: startGcsServer (with a signingKey)', () => {
       expect((await file.exists())[0]).toBe(false);
     });
 
-    it('answers 400 ExpiredToken and stores nothing after expiry', async () => {
+    it('answers 403 ExpiredToken and stores nothing after expiry', async () => {
       const file = storage.bucket('signed').file('uploads/late.txt');
       const [url] = await file.getSignedUrl({ version: 'v4', action: 'write', expires: Date.now() + 10_000 });
       clockOffsetMs = 11_000;
-      expect((await fetch(url, { method: 'PUT', body: 'late' })).status).toBe(400);
+      expect((await fetch(url, { method: 'PUT', body: 'late' })).status).toBe(403);
       expect((await file.exists())[0]).toBe(false);
     });
   });
