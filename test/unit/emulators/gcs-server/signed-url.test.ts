@@ -158,7 +158,7 @@ describe('Class: SignedUrlVerifier', () => {
       const deadline = start + Number(url.searchParams.get('X-Goog-Expires')) * 1000;
       const later = new SignedUrlVerifier(account.publicKeyPem, () => deadline + offset);
       if (code === undefined) expect(() => later.verify(requestFor(url))).not.toThrow();
-      else expect(() => later.verify(requestFor(url))).toThrow(expect.objectContaining({ status: 400, xmlCode: code }));
+      else expect(() => later.verify(requestFor(url))).toThrow(expect.objectContaining({ status: 403, xmlCode: code }));
     });
 
     it('refuses a URL before its X-Goog-Date (403 AccessDenied)', async () => {
