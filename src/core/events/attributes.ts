@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { InvalidEvent } from '../../errors';
+import { OCTUE_COMPATIBLE_SDK_VERSION } from '../octue-version';
 import { formatEventDatetime } from './datetime';
 import type { SaveDiagnostics } from './kinds';
 import type { EventAttributes, QuestionAttributes, ResponseAttributes } from './types';
@@ -10,7 +11,7 @@ import type { EventAttributes, QuestionAttributes, ResponseAttributes } from './
  * version the protocol reference was taken from), and 0.69.0 is in Octue's version-compatibility table, so Python
  * peers check it without the "no data on compatibility" warning they log for unknown versions.
  */
-export const SENDER_SDK_VERSION = '0.69.0';
+export const SENDER_SDK_VERSION = OCTUE_COMPATIBLE_SDK_VERSION;
 
 /** The `save_diagnostics` default for questions, as in Octue. */
 export const DEFAULT_SAVE_DIAGNOSTICS: SaveDiagnostics = 'SAVE_DIAGNOSTICS_ON_CRASH';

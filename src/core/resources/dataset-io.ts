@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 import { CloudLocationNotSpecified, InvalidInputException } from '../../errors';
 import { isCloudPath, joinCloudPath, parseCloudPath } from '../gs-path';
+import { generateSlug } from '../service-id/slug';
 import { encodeOctueJson } from '../json/octue-json';
 import type { Datafile } from './datafile';
 import type { SignedUrlOptions } from './datafile-types';
@@ -106,7 +106,7 @@ export async function signDataset(dataset: Dataset, options: SignedUrlOptions): 
     datafile.generateSignedUrl({ ...options, store }),
   );
   const signedMetadata = { ...dataset.toPrimitive(), files: signedFiles };
-  const location = joinCloudPath(dataset.path, SIGNED_METADATA_DIRECTORY, generateSlug());
+  const location = joinCloudPath(dataset.path, SIGNED_METADATA_DIRECTORY, generateSlug(3));
   await store.upload(location, encodeOctueJson(signedMetadata), { contentType: 'application/json' });
   return store.signUrl(location, { action: 'read', expiresInSeconds: options.expiresInSeconds });
 }
@@ -140,14 +140,4 @@ async function writeCloudDatasetMetadata(dataset: Dataset, cloudPath: string, st
   await store.upload(joinCloudPath(cloudPath, METADATA_FILENAME), encodeOctueJson(record), {
     contentType: 'application/json',
   });
-}
-
-const ADJECTIVES = ['amber', 'brisk', 'calm', 'daring', 'eager', 'fuzzy', 'gentle', 'hardy', 'jolly', 'keen', 'lucid'];
-const NOUNS = ['badger', 'comet', 'falcon', 'glacier', 'heron', 'lynx', 'meadow', 'otter', 'quartz', 'raven', 'tern'];
-
-/** A random, readable slug (like Octue's `coolname` slugs), e.g. `brisk-lucid-heron-4f9c2a`. */
-export function generateSlug(): string {
-  const bytes = randomBytes(6);
-  const pick = (words: string[], byte: number): string => words[byte % words.length] as string;
-  return `${pick(ADJECTIVES, bytes[0] as number)}-${pick(ADJECTIVES, bytes[1] as number)}-${pick(NOUNS, bytes[2] as number)}-${bytes.subarray(3).toString('hex')}`;
 }

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 
 import { InvalidInputException } from '../../errors';
+import { OCTUE_COMPATIBLE_SDK_VERSION } from '../octue-version';
 import { parseIsoDatetime } from '../json/octue-json';
 
 /**
  * The `sdk_version` written into resource metadata (`octue__sdk_version`, `.octue` files). Python peers only read it
  * for information; an Octue release number keeps their version checks quiet.
  */
-export const RESOURCE_SDK_VERSION = '0.69.0';
+export const RESOURCE_SDK_VERSION = OCTUE_COMPATIBLE_SDK_VERSION;
 
 /** The hash of no bytes: base64 of CRC32C 0 (Octue's `EMPTY_STRING_HASH_VALUE`). */
 export const EMPTY_STRING_HASH_VALUE = 'AAAAAA==';
