@@ -21,6 +21,26 @@ import type { Logger } from './logging';
 import { prepareOutputs } from './outputs';
 import type { ChildFactory, RunParams, SecretSource } from './types';
 
+function isEmptyList(value: unknown): boolean {
+  return Array.isArray(value) && value.length === 0;
+}
+
+/** Loads something once and shares it between runs; a failed load is forgotten, so a later run tries again. */
+class SharedLoad<T> {
+  private loading: Promise<T> | undefined;
+
+  get(load: () => Promise<T>): Promise<T> {
+    if (this.loading === undefined) {
+      const loading = load();
+      this.loading = loading;
+      loading.catch(() => {
+        if (this.loading === loading) this.loading = undefined;
+      });
+    }
+    return this.loading;
+  }
+}
+
 /** Everything a Runner is built from (Octue's `Runner` arguments plus the ports Skein injects). */
 export interface RunnerOptions {
   /** The app: a function, a class with `run()`, a module, or an app directory. */
@@ -71,8 +91,8 @@ export class Runner {
   private readonly options: RunnerOptions;
   private readonly logger: Logger;
   private readonly configuration: { values: unknown; manifest: unknown };
-  private configurationManifest: Promise<Manifest | undefined> | undefined;
-  private app: Promise<RunnableApp> | undefined;
+  private readonly configurationManifest = new SharedLoad<Manifest | undefined>();
+  private readonly app = new SharedLoad<RunnableApp>();
 
   /**
    * @param options - The app, twine, configuration and ports.
@@ -173,13 +193,13 @@ export class Runner {
     const inputs = twine.validate({
       inputValues: params.inputValues,
       inputManifest: params.inputManifest,
-      children: params.children ?? options.children,
+      // As Octue (`children or self.children`), an empty list from the question keeps the configured children.
+      children: isEmptyList(params.children) ? options.children : (params.children ?? options.children),
     });
     const inputManifest = await this.loadManifest('input_manifest', inputs.inputManifest);
-    const configurationManifest = await (this.configurationManifest ??= this.loadManifest(
-      'configuration_manifest',
-      this.configuration.manifest,
-    ));
+    const configurationManifest = await this.configurationManifest.get(() =>
+      this.loadManifest('configuration_manifest', this.configuration.manifest),
+    );
     this.logger.debug('Inputs validated.');
 
     const children = instantiateChildren({
@@ -217,7 +237,7 @@ export class Runner {
       throw error;
     };
     try {
-      const app = await (this.app ??= loadApp(options.app));
+      const app = await this.app.get(() => loadApp(options.app));
       const returned = await app(analysis);
       if (isReturnedOutputs(returned)) {
         if ('outputValues' in returned) analysis.outputValues = returned.outputValues;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Dataset, Manifest } from '../../../src/core/resources';
 import type { ChildRecord } from '../../../src/core/twine';
 import {
+  AppNotFound,
   CredentialNotFound,
   InvalidInputException,
   InvalidManifestContents,
@@ -80,6 +81,21 @@ describe('Class: Runner', () => {
       const analysis = await new Runner({ app, twine }).run();
 
       expect(analysis.outputValues).toEqual({ changed: 'after finalising' });
+    });
+
+    it('tries loading an app directory again on the next run after it failed', async () => {
+      const storage = temporaryStore();
+      const directory = join(storage.root, 'late-app');
+      mkdirSync(directory);
+      const runner = new Runner({ app: directory, twine: { output_values_schema: {} } });
+
+      const first = await runner.run().catch((error: unknown) => error);
+      writeFileSync(join(directory, 'app.js'), 'exports.run = (analysis) => { analysis.outputValues = "late"; };');
+      const second = await runner.run();
+      storage.cleanup();
+
+      expect(first).toBeInstanceOf(AppNotFound);
+      expect(second.outputValues).toBe('late');
     });
 
     it('throws InvalidInputException for an unknown saveDiagnostics mode', async () => {
@@ -177,6 +193,21 @@ describe('Class: Runner', () => {
         },
         { inputValues: 'miaow', parentQuestionUuid: 'q-2', originatorQuestionUuid: 'root-q' },
       ]);
+    });
+
+    it('keeps the configured children when the question sends an empty list, as Octue does', async () => {
+      const made: string[] = [];
+      const factory: ChildFactory = (record) => {
+        made.push(record.id);
+        return { id: record.id, ask: async () => ({}) };
+      };
+
+      await new Runner({ app: nothing, twine, children: configured, childFactory: factory }).run({
+        inputValues: {},
+        children: [],
+      });
+
+      expect(made).toEqual(['acme/configured:1.0.0']);
     });
 
     it('makes asking fail with NotImplementedYet when no child factory was given', async () => {
