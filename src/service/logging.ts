@@ -32,9 +32,13 @@ export interface LevelledSink {
 export interface Logger {
   /** The logger's name, e.g. `skein.service` or `app`. */
   readonly name: string;
+  /** Logs detail for debugging (never forwarded to parents, which get `info` and up). */
   debug(message: string, ...args: unknown[]): void;
+  /** Logs progress. */
   info(message: string, ...args: unknown[]): void;
+  /** Logs something unexpected that did not stop the work. */
   warning(message: string, ...args: unknown[]): void;
+  /** Logs a failure. */
   error(message: string, ...args: unknown[]): void;
   /** Logs at `error` with an error attached (sent as Python-style traceback text when forwarded). */
   exception(message: string, error: unknown, ...args: unknown[]): void;
