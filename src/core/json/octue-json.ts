@@ -1,5 +1,8 @@
+import { types } from 'node:util';
+
 import { InvalidInputException } from '../../errors';
 import type { JsonValue, PythonJsonOptions } from './python-json';
+import { isPlainObject } from './plain-object';
 import { pythonJsonDumps } from './python-json';
 import type { PythonReprValue } from './python-repr';
 import { comparePython } from './python-repr';
@@ -50,14 +53,13 @@ function objectToPrimitive(value: object): JsonValue {
   if (typeof (value as Partial<HasPrimitive>).toPrimitive === 'function') {
     return toOctuePrimitive((value as HasPrimitive).toPrimitive());
   }
-  if (value instanceof Date) return { _type: 'datetime', value: formatPythonIsoformat(value) };
-  if (value instanceof Set) return { _type: 'set', items: sortedSetItems([...(value as Set<unknown>)]) };
-  if (value instanceof Map) {
+  if (types.isDate(value)) return { _type: 'datetime', value: formatPythonIsoformat(value) };
+  if (types.isSet(value)) return { _type: 'set', items: sortedSetItems([...(value as Set<unknown>)]) };
+  if (types.isMap(value)) {
     return objectToPrimitive(Object.fromEntries([...(value as Map<unknown, unknown>)].map(([k, v]) => [String(k), v])));
   }
   if (Array.isArray(value)) return value.map((item) => toOctuePrimitive(item));
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto === Object.prototype || proto === null) {
+  if (isPlainObject(value)) {
     const out: { [key: string]: JsonValue } = {};
     for (const [key, item] of Object.entries(value)) {
       if (item !== undefined) out[key] = toOctuePrimitive(item);
@@ -91,7 +93,7 @@ function sortedSetItems(items: unknown[]): JsonValue[] {
  */
 export function fromOctuePrimitive(value: unknown): unknown {
   if (Array.isArray(value)) return value.map((item) => fromOctuePrimitive(item));
-  if (value === null || typeof value !== 'object' || value instanceof Date || value instanceof Set) return value;
+  if (value === null || typeof value !== 'object' || types.isDate(value) || types.isSet(value)) return value;
   const record = value as Record<string, unknown>;
   if (record._type === 'set' && Array.isArray(record.items)) {
     return new Set(record.items.map((item) => fromOctuePrimitive(item)));

@@ -1,4 +1,5 @@
 import { InvalidInputException } from '../../errors';
+import { isPlainObject } from './plain-object';
 import { pythonNumberRepr } from './python-repr';
 
 /** A JSON value: what `pythonJsonDumps` can write. */
@@ -102,11 +103,6 @@ export function pythonJsonString(value: string): string {
     else out += char;
   }
   return out + '"';
-}
-
-function isPlainObject(value: object): boolean {
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
 }
 
 function describeType(value: unknown): string {
