@@ -322,3 +322,56 @@ export { InMemoryTransport, InMemoryBroker, defaultInMemoryBroker } from './clou
 export type { InMemoryTransportOptions, InMemoryBrokerOptions, DuplicateDeliveries } from './cloud/memory';
 export { PubSubTransport } from './cloud/pubsub';
 export type { PubSubTransportOptions } from './cloud/pubsub';
+export { SERVICE_OPTIONS, parseOctueYaml, resolveServiceConfiguration, loadServiceConfiguration } from './core/config';
+export type {
+  ServiceConfiguration,
+  ConfigurationNotice,
+  ServiceConfigurationOverrides,
+  ResolveServiceConfigurationParams,
+  ResolvedServiceConfiguration,
+  LoadServiceConfigurationParams,
+  ServiceRegistry,
+} from './core/config';
+export {
+  Service,
+  DEFAULT_HEARTBEAT_INTERVAL_MS,
+  ObjectStoreClaims,
+  InProcessClaims,
+  Runner,
+  Analysis,
+  loadApp,
+  sendStatusText,
+  sendEstimatedSecondsRemaining,
+  createLogger,
+  streamLogSink,
+  memoryLogSink,
+  serviceIdFromConfiguration,
+  serviceFromConfiguration,
+} from './service';
+export type {
+  ServiceOptions,
+  AnswerOutcome,
+  ServeOptions,
+  QuestionClaims,
+  RunnerOptions,
+  AnalysisInit,
+  FinaliseOptions,
+  StrandHashes,
+  AppSource,
+  AppFunction,
+  AppClass,
+  AppModule,
+  RunnableApp,
+  ReturnedOutputs,
+  Logger,
+  LogSink,
+  SkeinLogEntry,
+  Clock,
+  ServiceFromConfigurationParams,
+  ChildQuestion,
+  ChildAnswer,
+  ChildLike,
+  ChildContext,
+  ChildFactory,
+  SecretSource,
+} from './service';

@@ -23,3 +23,4 @@ export { findFreePort } from './emulators/free-port';
 export { LocalObjectStore } from './cloud/storage';
 export { InMemoryTransport, InMemoryBroker } from './cloud/memory';
 export type { InMemoryBrokerOptions, DuplicateDeliveries } from './cloud/memory';
+export { memoryLogSink, InProcessClaims } from './service';
