@@ -1,0 +1,299 @@
+import { randomUUID } from 'node:crypto';
+
+import type { AttributeSources, ErrorClass, RecordedEvent } from '../../core/events';
+import type { ObjectStore } from '../../core/ports/object-store';
+import type { Transport } from '../../core/ports/transport';
+import { LOCAL_SRUID, parseServiceId, validateSruid } from '../../core/service-id';
+import { answerSubscription } from '../../core/topology';
+import { InvalidServiceID } from '../../errors';
+import { systemClock } from '../clock';
+import type { Clock } from '../clock';
+import { EventHandler } from '../event-handler';
+import type { QuestionAnswer } from '../event-handler';
+import { createLogger } from '../logging';
+import type { Logger } from '../logging';
+import type { ChildLike, ChildQuestion } from '../types';
+import { askMultiple } from './ask-multiple';
+import { resolveLimits } from './ask-options';
+import type { ResolvedLimits } from './ask-options';
+import { waitForAnswer } from './answer-waiter';
+import { errorTypeName, matchesAnyError } from './error-matching';
+import { loadInputManifest, signedManifestPrimitive } from './input-manifest';
+import { publishQuestion } from './publish-question';
+import type { AskMultipleOptions, AskResult, ChildAskOptions, ChildOptions, WaitForAnswerOptions } from './types';
+
+/** Options of a question whose answer is awaited and whose errors are thrown: `ask` resolves with the answer. */
+export type SynchronousAskOptions = ChildAskOptions & {
+  readonly asynchronous?: false;
+  readonly pushEndpoint?: undefined;
+  readonly raiseErrors?: true;
+};
+
+/** A question sent: its uuid, and how to wait for its answer when it is synchronous. */
+interface SentQuestion {
+  readonly questionUuid: string;
+  readonly subscription?: string;
+  readonly wait?: () => Promise<QuestionAnswer>;
+}
+
+/**
+ * A child service that can be asked questions (Octue's `Child`). It publishes each question on the services topic
+ * and, for a synchronous question, waits for the answer on a subscription of its own, with Octue's semantics and
+ * defaults: an overall timeout (one day) and a heartbeat watchdog (360 s), local files refused unless allowed, cloud
+ * datasets sent as signed URLs, the child's errors re-thrown as the same class (or a class of the same name) with the
+ * remote traceback, its logs re-emitted with `[<sender> | <question uuid>]` labels, and retries with an increasing
+ * `retry_count` when errors are returned rather than thrown. Built from ports only.
+ *
+ * @example
+ * ```ts
+ * const child = new Child({ id: 'acme/elevation:1.2.0', transport, objectStore });
+ * const { answer } = await child.ask({ inputValues: { n: 5 } });
+ * console.log(answer.outputValues);
+ * ```
+ */
+export class Child implements ChildLike {
+  /** The child's SRUID. */
+  readonly id: string;
+  /** The SRUID questions are sent from and answers addressed to. */
+  readonly parentSruid: string;
+  private readonly transport: Transport;
+  private readonly objectStore: ObjectStore | undefined;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly sources: AttributeSources | undefined;
+  private readonly errorClasses: readonly ErrorClass[] | undefined;
+  private handler: EventHandler | undefined;
+
+  /**
+   * @param options - The child's id and the ports to reach it.
+   * @throws InvalidServiceID when `id` is not a valid service id or `parentSruid` not a valid SRUID.
+   */
+  constructor(options: ChildOptions) {
+    parseServiceId(options.id);
+    this.id = options.id;
+    this.parentSruid = options.parentSruid ?? LOCAL_SRUID;
+    validateSruid(this.parentSruid);
+    this.transport = options.transport;
+    this.objectStore = options.objectStore;
+    this.logger = options.logger ?? createLogger({ name: 'skein.child' });
+    this.clock = options.clock ?? systemClock;
+    this.sources = options.attributeSources;
+    this.errorClasses = options.errorClasses;
+  }
+
+  /** @returns `<Child('<id>')>`, as Octue represents children. */
+  toString(): string {
+    return `<Child('${this.id}')>`;
+  }
+
+  /**
+   * The events received while waiting for the latest answer, as `{event, attributes}` (Octue's recording format);
+   * `undefined` before any answer was waited for. With concurrent asks of one Child, this is the latest wait's list.
+   */
+  get receivedEvents(): readonly RecordedEvent[] | undefined {
+    return this.handler?.handledEvents;
+  }
+
+  /**
+   * Asks the child a question. A synchronous question (the default) resolves with the answer; an asynchronous one, or
+   * one with a push endpoint, resolves as soon as it is published, with `answer: null`.
+   *
+   * When waiting fails (the child's error, a timeout) the error is thrown, unless `raiseErrors` is false: then it is
+   * returned as the answer, after up to `maxRetries` further attempts with `retryCount` one higher each time (a
+   * retry keeps the question uuid only when the caller chose it, as in Octue; otherwise each attempt has a new one),
+   * none if the error matches `preventRetriesWhen`. Unlike Octue, retries keep `handleMonitorMessage`,
+   * `recordEvents` and `maximumHeartbeatInterval`.
+   * @param options - The question and how to ask it (Octue's `Child.ask` arguments in camelCase).
+   * @returns The answer (or error, or `null`) and the question uuid.
+   * @throws InvalidServiceID when the child's id has no revision tag; InvalidInputException for bad options;
+   *   FileLocationError when the input manifest has local data and `allowLocalFiles` is false; InvalidEvent when the
+   *   question is malformed; the transport's errors; and, with `raiseErrors`, the child's re-created error or a
+   *   QuestionTimeout.
+   */
+  ask(options: ChildAskOptions & { readonly asynchronous: true }): Promise<AskResult<null>>;
+  ask(options: ChildAskOptions & { readonly pushEndpoint: string }): Promise<AskResult<null>>;
+  ask(options: ChildAskOptions & { readonly raiseErrors: false }): Promise<AskResult<QuestionAnswer | Error | null>>;
+  ask(options?: SynchronousAskOptions): Promise<AskResult<QuestionAnswer>>;
+  ask(options?: ChildAskOptions): Promise<AskResult>;
+  // The Runner's question shape (`ChildQuestion`, open to any option), so a Child can be an analysis's child.
+  ask(question: ChildQuestion): Promise<AskResult>;
+  async ask(question: ChildAskOptions | ChildQuestion = {}): Promise<AskResult> {
+    const options = question as ChildAskOptions;
+    const limits = resolveLimits(options);
+    const sent = await this.send(options, limits);
+    const { questionUuid } = sent;
+    if (sent.wait === undefined) {
+      return {
+        answer: null,
+        questionUuid,
+        ...(sent.subscription === undefined ? {} : { subscription: sent.subscription }),
+      };
+    }
+    this.logger.info('Waiting for question %s to be accepted...', questionUuid);
+    try {
+      return { answer: await sent.wait(), questionUuid };
+    } catch (error) {
+      this.logger.error(
+        'Question %s failed. If the child saves crash diagnostics, they are under ' +
+          '<diagnostics-cloud-path>/%s in its diagnostics bucket.',
+        questionUuid,
+        questionUuid,
+      );
+      if (limits.raiseErrors) throw error;
+      return this.retry(error, questionUuid, options, limits);
+    }
+  }
+
+  /**
+   * Asks several questions at once, at most `maxConcurrency` at a time (default `min(32, questions.length)`).
+   * `raiseErrors`, `maxRetries`, `preventRetriesWhen` and `logErrors` apply to every question unless it sets its own.
+   * @param questions - The questions, as for {@link Child.ask}.
+   * @param options - Error handling for all questions and the concurrency bound.
+   * @returns The results in the order of `questions`.
+   * @throws The first error thrown by a question (in the order they happened), once every question has finished;
+   *   InvalidInputException for a bad `maxConcurrency`.
+   */
+  askMultiple(questions: readonly ChildAskOptions[], options: AskMultipleOptions = {}): Promise<AskResult[]> {
+    return askMultiple((question) => this.ask(question), questions, options, this.logger);
+  }
+
+  /**
+   * Waits for the answer on an existing answer subscription (e.g. one made by an earlier `ask`), then deletes it.
+   * @param subscriptionName - The subscription's name.
+   * @param options - What to do with the events, and the limits.
+   * @returns The answer.
+   * @throws NotAPullSubscription when it is a push subscription; QuestionTimeout; the child's re-created error.
+   */
+  waitForAnswer(subscriptionName: string, options: WaitForAnswerOptions = {}): Promise<QuestionAnswer> {
+    const limits = resolveLimits(options);
+    return this.wait(subscriptionName, options.questionUuid, options, limits, options.deleteSubscription ?? true);
+  }
+
+  private async send(options: ChildAskOptions, limits: ResolvedLimits): Promise<SentQuestion> {
+    const { revisionTag } = parseServiceId(this.id);
+    if (revisionTag === undefined) {
+      throw new InvalidServiceID(
+        `A service revision tag for '${this.id}' must be provided if service registries aren't being used.`,
+        { serviceId: this.id },
+      );
+    }
+    const manifest = await loadInputManifest(options.inputManifest, {
+      allowLocalFiles: options.allowLocalFiles ?? false,
+      objectStore: this.objectStore,
+    });
+    const questionUuid = options.questionUuid || randomUUID();
+    const synchronous = !options.asynchronous && options.pushEndpoint === undefined;
+    let subscription: string | undefined;
+    if (options.pushEndpoint !== undefined || !options.asynchronous) {
+      const spec = answerSubscription({
+        parentSruid: this.parentSruid,
+        questionUuid,
+        ...(options.pushEndpoint === undefined ? {} : { pushEndpoint: options.pushEndpoint }),
+      });
+      await this.transport.createSubscription(spec, { allowExisting: limits.retryCount > 0 });
+      subscription = spec.name;
+    }
+    try {
+      await publishQuestion(
+        this.transport,
+        {
+          sender: this.parentSruid,
+          recipient: this.id,
+          questionUuid,
+          parentQuestionUuid: options.parentQuestionUuid,
+          originatorQuestionUuid: options.originatorQuestionUuid,
+          originator: options.originator,
+          retryCount: limits.retryCount,
+          forwardLogs: options.subscribeToLogs ?? true,
+          saveDiagnostics: options.saveDiagnostics,
+          cpus: options.cpus,
+          memory: options.memory,
+          ephemeralStorage: options.ephemeralStorage,
+          inputValues: options.inputValues,
+          inputManifest: manifest && (await signedManifestPrimitive(manifest, this.objectStore)),
+          children: options.children ?? undefined,
+        },
+        this.sources,
+      );
+    } catch (error) {
+      // Nothing will ever answer on the subscription: remove it rather than leave it for a month.
+      if (subscription !== undefined) await this.transport.deleteSubscription(subscription).catch(() => undefined);
+      throw error;
+    }
+    this.logger.info('%s asked a question %s to service %s.', this.parentSruid, questionUuid, this.id);
+    if (!synchronous || subscription === undefined) return { questionUuid, subscription };
+    const name = subscription;
+    return { questionUuid, wait: () => this.wait(name, questionUuid, options, limits, true) };
+  }
+
+  private wait(
+    subscriptionName: string,
+    questionUuid: string | undefined,
+    options: Pick<ChildAskOptions, 'handleMonitorMessage' | 'recordEvents'>,
+    limits: ResolvedLimits,
+    deleteSubscription: boolean,
+  ): Promise<QuestionAnswer> {
+    const handler = new EventHandler({
+      handleMonitorMessage: options.handleMonitorMessage,
+      recordEvents: options.recordEvents ?? true,
+      logger: this.logger,
+      errorClasses: this.errorClasses,
+      objectStore: this.objectStore,
+    });
+    this.handler = handler;
+    return waitForAnswer({
+      transport: this.transport,
+      subscriptionName,
+      handler,
+      clock: this.clock,
+      logger: this.logger,
+      childId: this.id,
+      questionUuid,
+      timeout: limits.timeout,
+      maximumHeartbeatInterval: limits.maximumHeartbeatInterval,
+      deleteSubscription,
+    });
+  }
+
+  private async retry(
+    error: unknown,
+    questionUuid: string,
+    options: ChildAskOptions,
+    limits: ResolvedLimits,
+  ): Promise<AskResult> {
+    const prevent = options.preventRetriesWhen;
+    if (matchesAnyError(error, prevent)) {
+      this.logger.info('Skipping retries for exceptions of type %s.', errorTypeName(error));
+      return { answer: asError(error), questionUuid };
+    }
+    let last: unknown = error;
+    let lastUuid = questionUuid;
+    for (let retry = 1; retry <= limits.maxRetries; retry++) {
+      this.logger.info('Retrying question %s %d of %d times.', lastUuid, retry, limits.maxRetries);
+      const result = await this.ask({
+        ...options,
+        retryCount: limits.retryCount + retry,
+        raiseErrors: false,
+        maxRetries: 0,
+        preventRetriesWhen: undefined,
+        logErrors: false,
+      });
+      lastUuid = result.questionUuid;
+      if (!(result.answer instanceof Error) || matchesAnyError(result.answer, prevent)) return result;
+      last = result.answer;
+    }
+    if (limits.logErrors) {
+      this.logger.exception(
+        `Question ${lastUuid} failed after ${limits.maxRetries} retries (see below for error).`,
+        last,
+      );
+    }
+    return { answer: asError(last), questionUuid: lastUuid };
+  }
+}
+
+// Returned errors are typed as Error; a non-Error thrown value (rare: a monitor-message handler throwing a string) is
+// wrapped so callers can test `answer instanceof Error`.
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value), { cause: value });
+}
