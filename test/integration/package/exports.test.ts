@@ -39,9 +39,37 @@ describe('Package: exports', () => {
     );
   });
 
+  it('exposes the answering runtime and transports (issue 3) from the package root', () => {
+    expect(exportedNames('skein')).toEqual(
+      expect.arrayContaining([
+        'Service',
+        'Runner',
+        'Analysis',
+        'PubSubTransport',
+        'InMemoryTransport',
+        'parseServiceId',
+        'validateEvent',
+        'errorToExceptionEvent',
+        'exceptionEventToError',
+        'InvalidServiceID',
+        'ServiceNotFound',
+        'QuestionTimeout',
+        'FileLocationError',
+        'MessageTooLarge',
+      ]),
+    );
+  });
+
   it('exposes emulators and local twins from skein/testing', () => {
     expect(exportedNames('skein/testing')).toEqual(
-      expect.arrayContaining(['startGcsServer', 'createTestServiceAccount', 'startPubSubEmulator', 'LocalObjectStore']),
+      expect.arrayContaining([
+        'startGcsServer',
+        'createTestServiceAccount',
+        'startPubSubEmulator',
+        'LocalObjectStore',
+        'InMemoryTransport',
+        'InMemoryBroker',
+      ]),
     );
   });
 
