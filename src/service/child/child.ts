@@ -17,9 +17,9 @@ import { askMultiple } from './ask-multiple';
 import { resolveLimits } from './ask-options';
 import type { ResolvedLimits } from './ask-options';
 import { waitForAnswer } from './answer-waiter';
-import { errorTypeName, matchesAnyError } from './error-matching';
 import { loadInputManifest, signedManifestPrimitive } from './input-manifest';
 import { publishQuestion } from './publish-question';
+import { retryFailedQuestion } from './retries';
 import type { AskMultipleOptions, AskResult, ChildAskOptions, ChildOptions, WaitForAnswerOptions } from './types';
 
 /** Options of a question whose answer is awaited and whose errors are thrown: `ask` resolves with the answer. */
@@ -140,7 +140,14 @@ export class Child implements ChildLike {
         questionUuid,
       );
       if (limits.raiseErrors) throw error;
-      return this.retry(error, questionUuid, options, limits);
+      return retryFailedQuestion({
+        error,
+        questionUuid,
+        options,
+        limits,
+        ask: (retry) => this.ask(retry),
+        logger: this.logger,
+      });
     }
   }
 
@@ -254,46 +261,4 @@ export class Child implements ChildLike {
       deleteSubscription,
     });
   }
-
-  private async retry(
-    error: unknown,
-    questionUuid: string,
-    options: ChildAskOptions,
-    limits: ResolvedLimits,
-  ): Promise<AskResult> {
-    const prevent = options.preventRetriesWhen;
-    if (matchesAnyError(error, prevent)) {
-      this.logger.info('Skipping retries for exceptions of type %s.', errorTypeName(error));
-      return { answer: asError(error), questionUuid };
-    }
-    let last: unknown = error;
-    let lastUuid = questionUuid;
-    for (let retry = 1; retry <= limits.maxRetries; retry++) {
-      this.logger.info('Retrying question %s %d of %d times.', lastUuid, retry, limits.maxRetries);
-      const result = await this.ask({
-        ...options,
-        retryCount: limits.retryCount + retry,
-        raiseErrors: false,
-        maxRetries: 0,
-        preventRetriesWhen: undefined,
-        logErrors: false,
-      });
-      lastUuid = result.questionUuid;
-      if (!(result.answer instanceof Error) || matchesAnyError(result.answer, prevent)) return result;
-      last = result.answer;
-    }
-    if (limits.logErrors) {
-      this.logger.exception(
-        `Question ${lastUuid} failed after ${limits.maxRetries} retries (see below for error).`,
-        last,
-      );
-    }
-    return { answer: asError(last), questionUuid: lastUuid };
-  }
-}
-
-// Returned errors are typed as Error; a non-Error thrown value (rare: a monitor-message handler throwing a string) is
-// wrapped so callers can test `answer instanceof Error`.
-function asError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value), { cause: value });
 }
