@@ -322,6 +322,30 @@ export { InMemoryTransport, InMemoryBroker, defaultInMemoryBroker } from './clou
 export type { InMemoryTransportOptions, InMemoryBrokerOptions, DuplicateDeliveries } from './cloud/memory';
 export { PubSubTransport } from './cloud/pubsub';
 export type { PubSubTransportOptions } from './cloud/pubsub';
+export {
+  Child,
+  childFactory,
+  DEFAULT_ASK_TIMEOUT_SECONDS,
+  DEFAULT_MAXIMUM_HEARTBEAT_INTERVAL_SECONDS,
+  DEFAULT_MAX_CONCURRENCY,
+} from './service/child';
+export type {
+  SynchronousAskOptions,
+  ChildPorts,
+  AskMultipleOptions,
+  AskResult,
+  ChildAskOptions,
+  ChildOptions,
+  ErrorHandlingOptions,
+  ErrorMatcher,
+} from './service/child';
+export { EventHandler } from './service/event-handler';
+export type {
+  EventHandlerOptions,
+  HandleOutcome,
+  MonitorMessageHandler,
+  QuestionAnswer,
+} from './service/event-handler';
 export { SERVICE_OPTIONS, parseOctueYaml, resolveServiceConfiguration, loadServiceConfiguration } from './core/config';
 export type {
   ServiceConfiguration,

@@ -45,6 +45,8 @@ describe('Package: exports', () => {
         'Service',
         'Runner',
         'Analysis',
+        'Child',
+        'EventHandler',
         'PubSubTransport',
         'InMemoryTransport',
         'parseServiceId',
