@@ -16,67 +16,12 @@ import { childSubscription } from '../../../../src/core/topology';
 import { Child } from '../../../../src/service/child';
 import type { ChildOptions } from '../../../../src/service/child';
 import { Service, createLogger, memoryLogSink } from '../../../../src/service';
-import type { Clock, RunFunction, SkeinLogEntry, TimerHandle } from '../../../../src/service';
+import type { Clock, RunFunction, SkeinLogEntry } from '../../../../src/service';
 
-export const TOPIC = 'main.octue.twined.services';
-export const PARENT = 'acme/parent:1.0.0';
-export const CHILD = 'acme/child:2.1.0';
+import { CHILD, PARENT, TOPIC, deferred } from '../helpers';
 
-/** A clock whose repeating timers fire only when the test calls `tick`. */
-export class ManualClock implements Clock {
-  private readonly timers = new Map<number, { callback: () => void; intervalMs: number; elapsed: number }>();
-  private nextHandle = 1;
-  private time = Date.UTC(2025, 5, 1, 10, 0, 0);
-
-  now(): Date {
-    return new Date(this.time);
-  }
-
-  setInterval(callback: () => void, intervalMs: number): TimerHandle {
-    const handle = this.nextHandle++;
-    this.timers.set(handle, { callback, intervalMs, elapsed: 0 });
-    return handle;
-  }
-
-  clearInterval(handle: TimerHandle): void {
-    this.timers.delete(handle as number);
-  }
-
-  /** The number of running timers. */
-  get activeTimers(): number {
-    return this.timers.size;
-  }
-
-  /** Advances time, firing each timer once per whole interval passed. */
-  tick(ms: number): void {
-    this.time += ms;
-    for (const timer of [...this.timers.values()]) {
-      timer.elapsed += ms;
-      while (timer.elapsed >= timer.intervalMs) {
-        timer.elapsed -= timer.intervalMs;
-        timer.callback();
-      }
-    }
-  }
-}
-
-/** A promise with its resolve function exposed. */
-export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
-
-/** Waits until `predicate` holds, polling; fails after `timeoutMs` with `what` in the message. */
-export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
+// The clock, polling and deferred helpers and the network's names are the service tests' own.
+export { CHILD, ManualClock, PARENT, TOPIC, deferred, waitFor } from '../helpers';
 
 /** A logger that keeps its entries, and the entries' formatted messages. */
 export function recordingLogger(): { logger: ReturnType<typeof createLogger>; entries: SkeinLogEntry[] } {
