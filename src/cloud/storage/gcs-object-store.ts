@@ -14,11 +14,11 @@ import type {
   UploadOptions,
   UploadSource,
 } from '../../core/ports/object-store';
-import { InvalidCloudPath, InvalidInputException, PreconditionFailed, UrlSigningFailed } from '../../errors';
+import { InvalidCloudPath, InvalidInputException, UrlSigningFailed } from '../../errors';
 import { writeStreamToFile } from './download-to-file';
 import { gcsErrorMessage, toStorageError } from './gcs-errors';
 import { gcsReadStream, toStoredObject, uploadToGcs } from './gcs-transfer';
-import { checkMetadataChanges, checkPreconditionValue, checkUploadMetadata } from './object-options';
+import { checkMetadataChanges, checkPreconditionValue, checkUploadMetadata, createIfAbsentVia } from './object-options';
 import { compareNames, openUploadSource, readAll, signedUrlLifetime } from './transfer';
 
 /** Options for {@link GcsObjectStore}. */
@@ -205,15 +205,7 @@ export class GcsObjectStore implements ObjectStore {
     data: Buffer | string,
     options: Omit<UploadOptions, 'ifGenerationMatch'> = {},
   ): Promise<boolean> {
-    try {
-      await this.upload(location, data, { ...options, ifGenerationMatch: 0 });
-      return true;
-    } catch (error) {
-      if (error instanceof PreconditionFailed) {
-        return false;
-      }
-      throw error;
-    }
+    return createIfAbsentVia(this, location, data, options);
   }
 
   /**

@@ -21,7 +21,7 @@ import { listLocalObjects } from './local-listing';
 import { LocalReader, isMissing } from './local-reader';
 import { stageUpload } from './local-staging';
 import { LocalWriter, localFailure } from './local-writer';
-import { checkMetadataChanges, checkPreconditionValue, checkUploadMetadata } from './object-options';
+import { checkMetadataChanges, checkPreconditionValue, checkUploadMetadata, createIfAbsentVia } from './object-options';
 import { DeferredReadable, openUploadSource, readAll, signedUrlLifetime } from './transfer';
 
 /** Options for {@link LocalObjectStore}. */
@@ -177,15 +177,7 @@ export class LocalObjectStore implements ObjectStore {
     data: Buffer | string,
     options: Omit<UploadOptions, 'ifGenerationMatch'> = {},
   ): Promise<boolean> {
-    try {
-      await this.upload(location, data, { ...options, ifGenerationMatch: 0 });
-      return true;
-    } catch (error) {
-      if (error instanceof PreconditionFailed) {
-        return false;
-      }
-      throw error;
-    }
+    return createIfAbsentVia(this, location, data, options);
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { StoredObject } from '../../core/ports/object-store';
+import type { ObjectStore, StoredObject, UploadOptions } from '../../core/ports/object-store';
 import { InvalidInputException, PreconditionFailed } from '../../errors';
 
 /**
@@ -85,5 +85,26 @@ export function enforceGenerationMatch(
         (expected === 0 ? ' The object already exists.' : ' Someone else wrote it; re-read it and try again.'),
       { location },
     );
+  }
+}
+
+/**
+ * Create-if-absent on top of an upload with `ifGenerationMatch: 0`, the precondition both stores enforce atomically:
+ * exactly one of several concurrent callers gets `true`.
+ * @param store - The store whose `upload` applies the precondition.
+ * @returns `true` if this call created the object, `false` if one already existed.
+ */
+export async function createIfAbsentVia(
+  store: Pick<ObjectStore, 'upload'>,
+  location: string,
+  data: Buffer | string,
+  options: Omit<UploadOptions, 'ifGenerationMatch'>,
+): Promise<boolean> {
+  try {
+    await store.upload(location, data, { ...options, ifGenerationMatch: 0 });
+    return true;
+  } catch (error) {
+    if (error instanceof PreconditionFailed) return false;
+    throw error;
   }
 }
