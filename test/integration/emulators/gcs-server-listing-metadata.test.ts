@@ -1,35 +1,23 @@
 // Listing (prefixes, delimiter, paging, offsets) and metadata patches through the official storage client.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 import type { Bucket } from '@google-cloud/storage';
-import { Storage } from '@google-cloud/storage';
 
-import type { RunningGcsServer } from '../../../src/emulators/gcs-server';
-import { startGcsServer } from '../../../src/emulators/gcs-server';
+import { GCS_BACKENDS, startGcsFixture } from '../../helpers/gcs-server-fixture';
+import type { GcsServerFixture } from '../../helpers/gcs-server-fixture';
 
-const backends = ['memory', 'directory'] as const;
 const names = ['a.txt', 'dir/1.txt', 'dir/2.txt', 'dir/sub/3.txt', 'dir/sub/4.txt', 'dir/zzz/5.txt', 'e.txt'];
 
-describe.each(backends)('Function: startGcsServer (%s backend)', (backend) => {
-  let dir: string;
-  let server: RunningGcsServer;
-  let storage: Storage;
+describe.each(GCS_BACKENDS)('Function: startGcsServer (%s backend)', (backend) => {
+  let gcs: GcsServerFixture;
   let bucket: Bucket;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'skein-gcs-'));
-    server = await startGcsServer({ port: 0, ...(backend === 'directory' ? { directory: dir } : {}) });
-    storage = new Storage({ projectId: 'demo-x', apiEndpoint: server.url });
-    [bucket] = await storage.createBucket(`listing-${backend}`);
+    gcs = await startGcsFixture(backend);
+    [bucket] = await gcs.storage.createBucket(`listing-${backend}`);
     for (const name of [...names].reverse()) await bucket.file(name).save(name, { resumable: false });
   });
 
-  afterAll(async () => {
-    await server.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => gcs.stop());
 
   describe('Route: GET /b/:bucket/o', () => {
     it('lists every object sorted by name', async () => {
@@ -69,7 +57,7 @@ describe.each(backends)('Function: startGcsServer (%s backend)', (backend) => {
       const seen: string[] = [];
       let token: string | undefined;
       do {
-        const url = `${server.url}/storage/v1/b/${bucket.name}/o?delimiter=%2F&prefix=dir%2F&maxResults=1${token ? `&pageToken=${token}` : ''}`;
+        const url = `${gcs.server.url}/storage/v1/b/${bucket.name}/o?delimiter=%2F&prefix=dir%2F&maxResults=1${token ? `&pageToken=${token}` : ''}`;
         const page = (await (await fetch(url)).json()) as {
           items?: { name: string }[];
           prefixes?: string[];
@@ -87,12 +75,12 @@ describe.each(backends)('Function: startGcsServer (%s backend)', (backend) => {
     });
 
     it('answers 400 for a malformed page token', async () => {
-      const response = await fetch(`${server.url}/storage/v1/b/${bucket.name}/o?pageToken=%%%`);
+      const response = await fetch(`${gcs.server.url}/storage/v1/b/${bucket.name}/o?pageToken=%%%`);
       expect(response.status).toBe(400);
     });
 
     it('answers 404 when listing a missing bucket', async () => {
-      await expect(storage.bucket('no-such-listing-bucket').getFiles()).rejects.toMatchObject({ code: 404 });
+      await expect(gcs.storage.bucket('no-such-listing-bucket').getFiles()).rejects.toMatchObject({ code: 404 });
     });
   });
 
@@ -139,7 +127,7 @@ describe.each(backends)('Function: startGcsServer (%s backend)', (backend) => {
     it('answers 400 when metadata is not an object', async () => {
       const file = bucket.file('bad-patch.txt');
       await file.save('b', { resumable: false });
-      const response = await fetch(`${server.url}/storage/v1/b/${bucket.name}/o/bad-patch.txt`, {
+      const response = await fetch(`${gcs.server.url}/storage/v1/b/${bucket.name}/o/bad-patch.txt`, {
         method: 'PATCH',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ metadata: ['x'] }),

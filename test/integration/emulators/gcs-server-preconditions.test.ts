@@ -1,15 +1,9 @@
 // Generation preconditions on uploads (incl. resumable finalize), deletes and reads, and the create-if-absent race.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 import type { Bucket } from '@google-cloud/storage';
-import { Storage } from '@google-cloud/storage';
 
-import type { RunningGcsServer } from '../../../src/emulators/gcs-server';
-import { startGcsServer } from '../../../src/emulators/gcs-server';
-
-const backends = ['memory', 'directory'] as const;
+import { GCS_BACKENDS, startGcsFixture } from '../../helpers/gcs-server-fixture';
+import type { GcsServerFixture } from '../../helpers/gcs-server-fixture';
 
 /** The HTTP status of a client error: the JSON API path sets `code`, the resumable (gaxios) path sets `status`. */
 function statusOf(error: unknown): number | undefined {
@@ -17,23 +11,16 @@ function statusOf(error: unknown): number | undefined {
   return typeof e.code === 'number' ? e.code : typeof e.status === 'number' ? e.status : undefined;
 }
 
-describe.each(backends)('Function: startGcsServer (%s backend)', (backend) => {
-  let dir: string;
-  let server: RunningGcsServer;
-  let storage: Storage;
+describe.each(GCS_BACKENDS)('Function: startGcsServer (%s backend)', (backend) => {
+  let gcs: GcsServerFixture;
   let bucket: Bucket;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'skein-gcs-'));
-    server = await startGcsServer({ port: 0, ...(backend === 'directory' ? { directory: dir } : {}) });
-    storage = new Storage({ projectId: 'demo-x', apiEndpoint: server.url });
-    [bucket] = await storage.createBucket(`pre-${backend}`);
+    gcs = await startGcsFixture(backend);
+    [bucket] = await gcs.storage.createBucket(`pre-${backend}`);
   });
 
-  afterAll(async () => {
-    await server.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => gcs.stop());
 
   const generationOf = async (name: string): Promise<string> =>
     String((await bucket.file(name).getMetadata())[0].generation);
@@ -78,7 +65,7 @@ describe.each(backends)('Function: startGcsServer (%s backend)', (backend) => {
     });
 
     it('checks a resumable session’s ifGenerationMatch=0 again when it finalizes', async () => {
-      const base = `${server.url}/upload/storage/v1/b/${bucket.name}/o`;
+      const base = `${gcs.server.url}/upload/storage/v1/b/${bucket.name}/o`;
       const start = await fetch(`${base}?uploadType=resumable&name=late&ifGenerationMatch=0`, { method: 'POST' });
       expect(start.status).toBe(200);
       const location = start.headers.get('location') as string;
@@ -118,25 +105,25 @@ describe.each(backends)('Function: startGcsServer (%s backend)', (backend) => {
       ['ifMetagenerationMatch=1', 200],
     ])('answers a metadata read with %s by %i', async (condition, status) => {
       await bucket.file('read').save('r', { resumable: false });
-      const response = await fetch(`${server.url}/storage/v1/b/${bucket.name}/o/read?${condition}`);
+      const response = await fetch(`${gcs.server.url}/storage/v1/b/${bucket.name}/o/read?${condition}`);
       expect(response.status).toBe(status);
     });
 
     it('answers 304 to a media read whose ifGenerationNotMatch is the live generation', async () => {
       await bucket.file('media-read').save('m', { resumable: false });
       const generation = await generationOf('media-read');
-      const url = `${server.url}/storage/v1/b/${bucket.name}/o/media-read?alt=media&ifGenerationNotMatch=${generation}`;
+      const url = `${gcs.server.url}/storage/v1/b/${bucket.name}/o/media-read?alt=media&ifGenerationNotMatch=${generation}`;
       expect((await fetch(url)).status).toBe(304);
     });
 
     it('answers 404 for a generation that is not the live one', async () => {
       await bucket.file('gen').save('g', { resumable: false });
-      const response = await fetch(`${server.url}/storage/v1/b/${bucket.name}/o/gen?generation=1`);
+      const response = await fetch(`${gcs.server.url}/storage/v1/b/${bucket.name}/o/gen?generation=1`);
       expect(response.status).toBe(404);
     });
 
     it('answers 400 for a non-numeric precondition', async () => {
-      const response = await fetch(`${server.url}/storage/v1/b/${bucket.name}/o/gen?ifGenerationMatch=abc`);
+      const response = await fetch(`${gcs.server.url}/storage/v1/b/${bucket.name}/o/gen?ifGenerationMatch=abc`);
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ error: { code: 400, errors: [{ reason: 'invalid' }] } });
     });

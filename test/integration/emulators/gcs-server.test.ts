@@ -1,17 +1,12 @@
-// The official @google-cloud/storage client against Skein's GCS server, on both backends: buckets and every upload
+// The official @google-cloud/storage client against Skein's GCS gcs.server, on both backends: buckets and every upload
 // kind (downloads, deletes and copies are in gcs-server-downloads.test.ts).
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 import { Storage } from '@google-cloud/storage';
 
 import { crc32cHash } from '../../../src/core/hashing/crc32c';
-import type { RunningGcsServer } from '../../../src/emulators/gcs-server';
-import { startGcsServer } from '../../../src/emulators/gcs-server';
-
-const backends = ['memory', 'directory'] as const;
+import { GCS_BACKENDS, startGcsFixture } from '../../helpers/gcs-server-fixture';
+import type { GcsServerFixture } from '../../helpers/gcs-server-fixture';
 
 function expectedHashes(data: Buffer): { md5Hash: string; crc32c: string; size: string } {
   return {
@@ -21,33 +16,22 @@ function expectedHashes(data: Buffer): { md5Hash: string; crc32c: string; size: 
   };
 }
 
-describe.each(backends)('Function: startGcsServer (%s backend)', (backend) => {
-  let dir: string;
-  let server: RunningGcsServer;
-  let storage: Storage;
+describe.each(GCS_BACKENDS)('Function: startGcsServer (%s backend)', (backend) => {
+  let gcs: GcsServerFixture;
   let counter = 0;
   const bucketName = (): string => `b-${backend}-${++counter}`;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'skein-gcs-'));
-    server = await startGcsServer({
-      port: 0,
-      projectId: 'demo-x',
-      ...(backend === 'directory' ? { directory: dir } : {}),
-    });
-    storage = new Storage({ projectId: 'demo-x', apiEndpoint: server.url });
+    gcs = await startGcsFixture(backend);
   });
 
-  afterAll(async () => {
-    await server.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => gcs.stop());
 
   describe('Route: buckets', () => {
     it('creates a bucket and returns the bucket resource fields', async () => {
       const name = bucketName();
-      await storage.createBucket(name);
-      const [resource] = await storage.bucket(name).getMetadata();
+      await gcs.storage.createBucket(name);
+      const [resource] = await gcs.storage.bucket(name).getMetadata();
       expect(resource).toMatchObject({
         kind: 'storage#bucket',
         id: name,
@@ -62,43 +46,43 @@ describe.each(backends)('Function: startGcsServer (%s backend)', (backend) => {
 
     it('answers a second create of the same bucket with the same bucket', async () => {
       const name = bucketName();
-      await storage.createBucket(name);
-      const [first] = await storage.bucket(name).getMetadata();
-      await storage.createBucket(name);
-      const [second] = await storage.bucket(name).getMetadata();
+      await gcs.storage.createBucket(name);
+      const [first] = await gcs.storage.bucket(name).getMetadata();
+      await gcs.storage.createBucket(name);
+      const [second] = await gcs.storage.bucket(name).getMetadata();
       expect(second.timeCreated).toBe(first.timeCreated);
     });
 
     it('gets, lists and deletes an empty bucket', async () => {
       const name = bucketName();
-      await storage.createBucket(name);
-      const [metadata] = await storage.bucket(name).getMetadata();
+      await gcs.storage.createBucket(name);
+      const [metadata] = await gcs.storage.bucket(name).getMetadata();
       expect(metadata.name).toBe(name);
-      const [buckets] = await storage.getBuckets();
+      const [buckets] = await gcs.storage.getBuckets();
       expect(buckets.map((b) => b.name)).toContain(name);
-      await storage.bucket(name).delete();
-      expect((await storage.bucket(name).exists())[0]).toBe(false);
+      await gcs.storage.bucket(name).delete();
+      expect((await gcs.storage.bucket(name).exists())[0]).toBe(false);
     });
 
     it('refuses to delete a bucket that holds objects (409)', async () => {
-      const [bucket] = await storage.createBucket(bucketName());
+      const [bucket] = await gcs.storage.createBucket(bucketName());
       await bucket.file('x').save('x', { resumable: false });
       await expect(bucket.delete()).rejects.toMatchObject({ code: 409 });
     });
 
     it.each([['Bad_Name'], ['ab'], ['-starts-with-dash']])('rejects the invalid bucket name %s (400)', async (name) => {
-      await expect(storage.createBucket(name)).rejects.toMatchObject({ code: 400 });
+      await expect(gcs.storage.createBucket(name)).rejects.toMatchObject({ code: 400 });
     });
 
     it('answers 404 for a missing bucket', async () => {
-      await expect(storage.bucket('no-such-bucket-x').getMetadata()).rejects.toMatchObject({ code: 404 });
+      await expect(gcs.storage.bucket('no-such-bucket-x').getMetadata()).rejects.toMatchObject({ code: 404 });
     });
   });
 
   describe('Setting: STORAGE_EMULATOR_HOST', () => {
     it('serves a client that finds it through STORAGE_EMULATOR_HOST (routes without /storage/v1)', async () => {
       const saved = process.env.STORAGE_EMULATOR_HOST;
-      process.env.STORAGE_EMULATOR_HOST = server.url;
+      process.env.STORAGE_EMULATOR_HOST = gcs.server.url;
       let viaEnv: Storage;
       try {
         // The client reads the variable once, in its constructor.
@@ -122,7 +106,7 @@ describe.each(backends)('Function: startGcsServer (%s backend)', (backend) => {
       ['resumable, one request', { resumable: true }],
       ['resumable, 256 KiB chunks', { resumable: true, chunkSize: 256 * 1024 }],
     ])('stores a %s upload with the right size, md5 and crc32c', async (_kind, options) => {
-      const [bucket] = await storage.createBucket(bucketName());
+      const [bucket] = await gcs.storage.createBucket(bucketName());
       const file = bucket.file('data.bin');
       await new Promise<void>((resolve, reject) => {
         file.createWriteStream(options).on('error', reject).on('finish', resolve).end(data);
@@ -140,9 +124,9 @@ describe.each(backends)('Function: startGcsServer (%s backend)', (backend) => {
     });
 
     it('stores a media upload (uploadType=media) with the request content type', async () => {
-      const [bucket] = await storage.createBucket(bucketName());
+      const [bucket] = await gcs.storage.createBucket(bucketName());
       const response = await fetch(
-        `${server.url}/upload/storage/v1/b/${bucket.name}/o?uploadType=media&name=m%2F1.txt`,
+        `${gcs.server.url}/upload/storage/v1/b/${bucket.name}/o?uploadType=media&name=m%2F1.txt`,
         {
           method: 'POST',
           headers: { 'content-type': 'text/plain' },
@@ -155,7 +139,7 @@ describe.each(backends)('Function: startGcsServer (%s backend)', (backend) => {
     });
 
     it('keeps the content type, custom metadata and HTTP properties given at upload', async () => {
-      const [bucket] = await storage.createBucket(bucketName());
+      const [bucket] = await gcs.storage.createBucket(bucketName());
       const file = bucket.file('props.json');
       await file.save('{}', {
         resumable: false,
@@ -178,20 +162,20 @@ describe.each(backends)('Function: startGcsServer (%s backend)', (backend) => {
     });
 
     it('defaults the content type to application/octet-stream', async () => {
-      const [bucket] = await storage.createBucket(bucketName());
+      const [bucket] = await gcs.storage.createBucket(bucketName());
       await bucket.file('no-extension').save(Buffer.from([1, 2, 3]), { resumable: false });
       expect((await bucket.file('no-extension').getMetadata())[0].contentType).toBe('application/octet-stream');
     });
 
     it('stores an empty object', async () => {
-      const [bucket] = await storage.createBucket(bucketName());
+      const [bucket] = await gcs.storage.createBucket(bucketName());
       await bucket.file('empty').save(Buffer.alloc(0), { resumable: true });
       expect((await bucket.file('empty').getMetadata())[0]).toMatchObject(expectedHashes(Buffer.alloc(0)));
       expect((await bucket.file('empty').download())[0].length).toBe(0);
     });
 
     it('stores a gzip upload as sent, which the client validates and gunzips on download', async () => {
-      const [bucket] = await storage.createBucket(bucketName());
+      const [bucket] = await gcs.storage.createBucket(bucketName());
       const text = 'compressible '.repeat(1000);
       await bucket.file('z.txt').save(text, { gzip: true, resumable: false });
       const [metadata] = await bucket.file('z.txt').getMetadata();
@@ -201,7 +185,9 @@ describe.each(backends)('Function: startGcsServer (%s backend)', (backend) => {
     });
 
     it('answers 404 for an upload to a missing bucket', async () => {
-      await expect(storage.bucket('no-such-bucket-y').file('x').save('x', { resumable: false })).rejects.toMatchObject({
+      await expect(
+        gcs.storage.bucket('no-such-bucket-y').file('x').save('x', { resumable: false }),
+      ).rejects.toMatchObject({
         code: 404,
       });
     });
