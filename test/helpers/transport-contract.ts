@@ -24,6 +24,7 @@ import {
   TopicNotFound,
   TransportError,
 } from '../../src/errors';
+import { deferred } from './deferred';
 
 /** How a transport under test is made and cleaned up. */
 export interface TransportFixture {
@@ -77,12 +78,7 @@ export class Recorder {
   }
 }
 
-/** A promise with its resolve function exposed. */
-export function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
+export { deferred };
 
 /** A unique Pub/Sub-valid name. */
 export function uniqueName(prefix: string): string {

@@ -1,3 +1,5 @@
+import { AsyncResource } from 'node:async_hooks';
+
 import { matchesAttributeFilter } from '../../core/ports/transport';
 import type { SubscriptionSpec } from '../../core/ports/transport';
 import type { Delivery } from './handler-invocation';
@@ -90,10 +92,17 @@ export class MemorySubscription {
    * them (the caller drains them after detaching).
    */
   attach(listener: SubscriptionListener): () => void {
-    this.listeners.push(listener);
+    // Deliveries are scheduled from whoever publishes; run them in the async context the subscriber attached in, as
+    // a real subscriber's callbacks are, so a publisher's context (e.g. the asking analysis's log context) never
+    // leaks into the handler.
+    const attached: SubscriptionListener = {
+      deliver: AsyncResource.bind((delivery: Delivery) => listener.deliver(delivery)),
+      lost: (subscriptionName) => listener.lost(subscriptionName),
+    };
+    this.listeners.push(attached);
     this.schedule();
     return () => {
-      this.listeners = this.listeners.filter((l) => l !== listener);
+      this.listeners = this.listeners.filter((l) => l !== attached);
       if (this.listeners.length === 0) this.stopTimers();
     };
   }

@@ -14,7 +14,6 @@ import type {
   SaveDiagnostics,
 } from '../../core/events';
 import type { Transport } from '../../core/ports/transport';
-import { runOutsideLogContext } from '../logging';
 
 /** What a question is made of. */
 export interface QuestionToPublish {
@@ -79,11 +78,6 @@ export async function publishQuestion(
   // Check what will travel, parsed back as the child will parse it, so a bad question fails here and not silently
   // at the child (which drops invalid questions without answering).
   validateEvent({ event: parseEventData(data), attributes });
-  // Published outside the asking analysis's log context: a transport that delivers in the publisher's async context
-  // (the in-memory one does) would otherwise run the child's analysis inside it, and forward the child's logs to this
-  // analysis's parent directly as well as through this service.
-  await runOutsideLogContext(() =>
-    transport.publish({ data, attributes: encodeAttributes(attributes), orderingKey: attributes.question_uuid }),
-  );
+  await transport.publish({ data, attributes: encodeAttributes(attributes), orderingKey: attributes.question_uuid });
   return attributes;
 }

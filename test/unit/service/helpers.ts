@@ -59,14 +59,7 @@ export class ManualClock implements Clock {
   }
 }
 
-/** A promise with its resolve function exposed. */
-export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
+export { deferred } from '../../helpers/deferred';
 
 /** Waits until `predicate` holds, polling; fails after `timeoutMs` with `what` in the message. */
 export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {

@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 import { InMemoryBroker, defaultInMemoryBroker } from '../../../../src/cloud/memory/in-memory-broker';
 import { InMemoryTransport } from '../../../../src/cloud/memory/in-memory-transport';
 import type { ReceivedMessage } from '../../../../src/core/ports/transport';
@@ -283,5 +285,32 @@ describe('Class: InMemoryTransport', () => {
       expect(broker.subscriptionNames()).toEqual([]);
       expect(broker.topicNames()).toEqual([]);
     });
+  });
+});
+
+describe('Class: InMemoryTransport (async context)', () => {
+  it('runs handlers in the async context they subscribed in, never the publisher’s', async () => {
+    // Prepare
+    const broker = new InMemoryBroker({ minBackoffMs: 1, maxBackoffMs: 5 });
+    const transport = new InMemoryTransport({ topicName: 'main.octue.twined.services', broker });
+    const context = new AsyncLocalStorage<string>();
+    const seen = deferred<string | undefined>();
+    const name = uniqueName('s');
+    await transport.ensureTopic();
+    await transport.createSubscription({ name });
+    await context.run('subscriber', () =>
+      transport.subscribe(name, (message) => {
+        message.ack();
+        seen.resolve(context.getStore());
+      }),
+    );
+
+    // Act
+    await context.run('publisher', () => transport.publish({ data: Buffer.from('x'), attributes: {} }));
+
+    // Assess
+    await expect(seen.promise).resolves.toBe('subscriber');
+    await transport.close();
+    broker.close();
   });
 });
