@@ -25,9 +25,13 @@ export interface ChildQuestion {
 
 /** What a child answers: its outputs (the Child may add more, such as the question uuid). */
 export interface ChildAnswer {
-  readonly outputValues?: unknown;
-  readonly outputManifest?: unknown;
-  readonly [field: string]: unknown;
+  /**
+   * The answer (`{outputValues, outputManifest}`) of a synchronous question; the error instead when the ask was told
+   * not to raise errors; `null` for an asynchronous question.
+   */
+  readonly answer: unknown;
+  /** The uuid of the question asked (of the last attempt, after retries). */
+  readonly questionUuid: string;
 }
 
 /**

@@ -94,10 +94,7 @@ export interface ChildAskOptions extends ErrorHandlingOptions {
   readonly maximumHeartbeatInterval?: number;
 }
 
-/**
- * What `ask` resolves with (Octue's `(answer, question_uuid)`). A type alias rather than an interface so that it is
- * assignable to the service layer's open `ChildAnswer` record.
- */
+/** What `ask` resolves with (Octue's `(answer, question_uuid)`); it satisfies the service layer's `ChildAnswer`. */
 export type AskResult<A = QuestionAnswer | Error | null> = {
   /**
    * The answer of a synchronous question; the error instead when it failed with `raiseErrors: false`; `null` for an

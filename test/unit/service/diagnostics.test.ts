@@ -40,7 +40,7 @@ const childFactory: ChildFactory = (record) => ({
   receivedEvents: [RESULT_EVENT],
   ask: async (question) => {
     if (question.inputValues === 'fail') throw new TypeError('This simulates an error in the child.');
-    return { outputValues: [1, 4, 9, 16] };
+    return { answer: { outputValues: [1, 4, 9, 16] }, questionUuid: 'q-child' };
   },
 });
 

@@ -157,7 +157,10 @@ describe('Class: Runner', () => {
       const asked: ChildQuestion[] = [];
       const factory: ChildFactory = (record, context) => {
         made.push(`${record.id} for ${context.serviceId ?? '?'}`);
-        return { id: record.id, ask: async (question) => (asked.push(question), { outputValues: 'woof' }) };
+        return {
+          id: record.id,
+          ask: async (question) => (asked.push(question), { answer: { outputValues: 'woof' }, questionUuid: 'q-c' }),
+        };
       };
       let answer: unknown;
       const app = async (analysis: Analysis): Promise<void> => {
@@ -183,7 +186,7 @@ describe('Class: Runner', () => {
 
       // Assess
       expect(made).toEqual(['acme/configured:1.0.0 for acme/me:1.0.0', 'acme/override:2.0.0 for acme/me:1.0.0']);
-      expect(answer).toEqual({ outputValues: 'woof' });
+      expect(answer).toEqual({ answer: { outputValues: 'woof' }, questionUuid: 'q-c' });
       expect(asked).toEqual([
         {
           inputValues: 'miaow',
@@ -199,7 +202,7 @@ describe('Class: Runner', () => {
       const made: string[] = [];
       const factory: ChildFactory = (record) => {
         made.push(record.id);
-        return { id: record.id, ask: async () => ({}) };
+        return { id: record.id, ask: async () => ({ answer: null, questionUuid: 'q-c' }) };
       };
 
       await new Runner({ app: nothing, twine, children: configured, childFactory: factory }).run({
