@@ -34,7 +34,7 @@ export async function readUrlMetadata(url: string, options: UrlAccessOptions = {
     });
     return { custom_metadata: {}, size: stats.size, crc32c: null };
   }
-  const response = await headOrGet(url, options);
+  const response = await request(url, 'HEAD', options);
   const custom: Record<string, unknown> = {};
   response.headers.forEach((value, key) => {
     if (!key.includes('octue')) return;
@@ -89,22 +89,6 @@ export async function openUrlStream(url: string, options: UrlAccessOptions = {})
   const response = await request(url, 'GET', options);
   if (!response.body) return Readable.from([]);
   return Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
-}
-
-/**
- * A `HEAD` request, falling back to a `GET` whose body is discarded when the server refuses `HEAD` (GCS accepts
- * `HEAD` with a URL signed for `GET`, but not every server or proxy does).
- */
-async function headOrGet(url: string, options: UrlAccessOptions): Promise<Response> {
-  try {
-    return await request(url, 'HEAD', options);
-  } catch (error) {
-    const status = (error as { status?: number }).status;
-    if (status !== 403 && status !== 405 && status !== 501) throw error;
-    const response = await request(url, 'GET', options);
-    await response.body?.cancel();
-    return response;
-  }
 }
 
 async function request(url: string, method: string, options: UrlAccessOptions): Promise<Response> {
