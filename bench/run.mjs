@@ -64,5 +64,27 @@ function report(result) {
     console.log(`  skein peak RSS: ${fmt(skein.peakRssMb, 0)} MB   (target <= 200 MB)`);
     return;
   }
+  if (result.name === 'questions') {
+    const { roundTrip, multiple, monitor } = result;
+    console.log(
+      `  ask round trip      p50 ${fmt(roundTrip.skein.p50)} ms vs raw ping-pong ${fmt(roundTrip.raw.p50)} ms -> ` +
+        `${fmt(roundTrip.skein.p50 / roundTrip.raw.p50, 2)}x   (target <= 1.10x)`,
+    );
+    console.log(
+      `                      p99 ${fmt(roundTrip.skein.p99)} ms vs ${fmt(roundTrip.raw.p99)} ms -> ` +
+        `${fmt(roundTrip.skein.p99 / roundTrip.raw.p99, 2)}x`,
+    );
+    const qps = (seconds) => multiple.n / seconds;
+    console.log(
+      `  askMultiple(${multiple.n})    ${fmt(qps(multiple.skeinSeconds))} q/s vs pipelined ping-pong ` +
+        `${fmt(qps(multiple.rawSeconds))} q/s -> ${fmt(multiple.rawSeconds / multiple.skeinSeconds, 2)}x   (target >= 0.85x)`,
+    );
+    const mps = (seconds) => monitor.n / seconds;
+    console.log(
+      `  ${monitor.n} monitor messages ${fmt(mps(monitor.skeinSeconds), 0)} msg/s handled vs raw receive ` +
+        `${fmt(mps(monitor.rawSeconds), 0)} msg/s -> ${fmt(monitor.rawSeconds / monitor.skeinSeconds, 2)}x   (target >= 0.90x)`,
+    );
+    return;
+  }
   for (const line of result.lines ?? []) console.log(`  ${line}`);
 }
