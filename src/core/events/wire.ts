@@ -85,6 +85,14 @@ function decodeInteger(value: unknown): unknown {
  *   `/attributes`).
  */
 export function decodeAttributes(raw: Readonly<Record<string, unknown>>, kind?: string): EventAttributes {
+  return validateAttributes(normaliseAttributes(raw, kind), kind);
+}
+
+// Decoding without the final check, so decodeEvent can check attributes and event in one schema pass.
+function normaliseAttributes(
+  raw: Readonly<Record<string, unknown>>,
+  kind: string | undefined,
+): Record<string, unknown> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new InvalidEvent('Event attributes must be an object of attribute names to values.', {
       failures: [{ pointer: '/attributes', message: 'must be object', keyword: 'type' }],
@@ -120,10 +128,9 @@ export function decodeAttributes(raw: Readonly<Record<string, unknown>>, kind?: 
     decoded.memory = present('memory');
     decoded.ephemeral_storage = present('ephemeral_storage');
   }
-  const minimal = Object.fromEntries(
+  return Object.fromEntries(
     Object.entries(decoded).filter(([name, value]) => value !== undefined && (isQuestion || !QUESTION_ONLY.has(name))),
   );
-  return validateAttributes(minimal, kind);
 }
 
 /**
@@ -136,7 +143,8 @@ export function decodeAttributes(raw: Readonly<Record<string, unknown>>, kind?: 
  */
 export function decodeEvent(raw: { readonly event: unknown; readonly attributes: unknown }): RecordedEvent {
   const kind = (raw.event as { kind?: unknown } | null | undefined)?.kind;
-  const attributes = decodeAttributes(
+  // The event schema covers the attributes too, so they are checked once, with the event.
+  const attributes = normaliseAttributes(
     raw.attributes as Readonly<Record<string, unknown>>,
     typeof kind === 'string' ? kind : undefined,
   );

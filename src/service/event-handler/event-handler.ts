@@ -1,10 +1,4 @@
-import {
-  decodeEvent,
-  exceptionEventToError,
-  fromPythonLogRecord,
-  isEventKind,
-  toRecordedEvent,
-} from '../../core/events';
+import { decodeEvent, exceptionEventToError, fromPythonLogRecord, isEventKind } from '../../core/events';
 import type {
   EventAttributes,
   ExceptionEvent,
@@ -104,8 +98,8 @@ export class EventHandler {
           failures: [{ pointer: '', message: "must have required property 'event'", keyword: 'required' }],
         });
       }
-      const decoded = decodeEvent({ event: candidate.event, attributes: candidate.attributes });
-      return toRecordedEvent(decoded.event, decoded.attributes);
+      // Decoded attributes are already minimal (no undefined values), i.e. in the recording format.
+      return decodeEvent({ event: candidate.event, attributes: candidate.attributes });
     } catch (error) {
       const lenient = this.options.validateEvents === false && hasShape ? this.unchecked(candidate) : undefined;
       if (lenient !== undefined) return lenient;
