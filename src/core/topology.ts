@@ -128,3 +128,26 @@ export function answerSubscription(params: AnswerSubscriptionParams): Subscripti
     ...(pushEndpoint === undefined ? {} : { pushEndpoint }),
   };
 }
+
+/**
+ * The one pull subscription a parent process's `Child` receives all its synchronous answers on:
+ * `<parent pubsub id>.answers.<listener id>`, filtered to child events addressed to the parent (any question; the
+ * receiver routes by `question_uuid`), expiring after 31 idle days so an abandoned one disappears. `listenerId` must be
+ * unique per listener (e.g. a random UUID): two processes sharing one subscription would compete for its messages.
+ * @param parentSruid - The parent's SRUID.
+ * @param listenerId - A unique id for this listener.
+ * @returns The subscription to create.
+ * @throws InvalidServiceID when `parentSruid` is not a full SRUID.
+ * @throws InvalidResourceName when `listenerId` is empty or the name is not a valid Pub/Sub name.
+ */
+export function sharedAnswerSubscription(parentSruid: string, listenerId: string): SubscriptionSpec {
+  validateSruid(parentSruid);
+  const name = [toPubSubForm(parentSruid), ANSWERS_NAMESPACE, listenerId].join('.');
+  if (listenerId === '') throw new InvalidResourceName('subscription', name, 'The listener id is empty.');
+  validateResourceName('subscription', name);
+  return {
+    name,
+    filter: { recipient: parentSruid, sender_type: 'CHILD' },
+    expirationTtlSeconds: ANSWER_SUBSCRIPTION_TTL_SECONDS,
+  };
+}

@@ -10,11 +10,8 @@ import type { Logger } from '../logging';
 // Node fires longer timers at once (with a warning), so long limits are checked in steps of at most this.
 const MAX_TIMER_MS = 2_147_483_647;
 
-/** What {@link waitForAnswer} needs. */
-export interface WaitParams {
-  readonly transport: Transport;
-  /** The (pull) answer subscription. */
-  readonly subscriptionName: string;
+/** What an {@link AnswerCollector} needs. */
+export interface CollectorParams {
   /** Handles the events; its recording is the Child's `receivedEvents`. */
   readonly handler: EventHandler;
   readonly clock: Clock;
@@ -23,10 +20,23 @@ export interface WaitParams {
   readonly childId: string;
   /** The question's uuid, for messages. */
   readonly questionUuid: string | undefined;
+}
+
+/** The limits of one wait. */
+export interface WaitLimits {
+  /** The services topic, for the timeout message. */
+  readonly topicName: string;
   /** Seconds to wait for the result, or `null` for no limit. */
   readonly timeout: number | null;
   /** Seconds allowed without a heartbeat. */
   readonly maximumHeartbeatInterval: number;
+}
+
+/** What {@link waitForAnswer} needs. */
+export interface WaitParams extends CollectorParams, Omit<WaitLimits, 'topicName'> {
+  readonly transport: Transport;
+  /** The (pull) answer subscription. */
+  readonly subscriptionName: string;
   /** Delete the subscription once waiting ends. */
   readonly deleteSubscription: boolean;
 }
@@ -43,114 +53,160 @@ function startDeadline(clock: Clock, ms: number, onExpiry: () => void): TimerHan
 }
 
 /**
- * Waits for the answer to one question on its pull subscription, as Octue's `wait_for_answer`: each message is
- * acknowledged at once and its event handed to `handler` in arrival order (the transport keeps the child's order by
- * ordering key); the wait ends with the result, the child's error, or a `QuestionTimeout` when the overall limit
- * passes or no heartbeat arrives within `maximumHeartbeatInterval` (checked every interval, as Octue's watchdog,
- * which delivery acknowledgements do not feed). The subscription is then closed and, unless told otherwise, deleted.
+ * Collects one question's answer events, as Octue's `wait_for_answer`: each message given to {@link deliver} is
+ * acknowledged at once and its event handed to the handler in arrival order (the transport keeps the child's order by
+ * ordering key), once per event uuid; {@link wait} ends with the result, the child's error, or a `QuestionTimeout` when
+ * the overall limit passes or no heartbeat arrives within the maximum interval (checked every interval, as Octue's
+ * watchdog, which delivery acknowledgements do not feed).
  *
- * The events are handled in the async context `waitForAnswer` was called in, so a relayed log record reaches the
- * asking analysis's log context (and is forwarded further up the tree) rather than whatever context delivered the
- * message.
+ * It exists apart from any subscription so that it can be registered before the question is published (events that
+ * arrive before {@link wait} is called are handled, not lost), whether its messages come from a subscription of its
+ * own or from a Child's shared one. Events are handled in the async context the collector was made in, so a relayed
+ * log record reaches the asking analysis's log context rather than whatever context delivered the message.
+ */
+export class AnswerCollector {
+  /** Takes one message of this question (bound to the async context the collector was made in). */
+  readonly deliver: (message: ReceivedMessage) => void;
+  private readonly finished: Promise<QuestionAnswer>;
+  private settle!: { resolve: (answer: QuestionAnswer) => void; reject: (error: unknown) => void };
+  private over = false;
+  private lastHeartbeat: number | undefined;
+  private queue = Promise.resolve();
+  private readonly seen = new Set<string>();
+  private readonly timers: TimerHandle[] = [];
+
+  /** @param params - The handler, clock and names for messages. */
+  constructor(private readonly params: CollectorParams) {
+    this.finished = new Promise<QuestionAnswer>((resolve, reject) => {
+      this.settle = { resolve, reject };
+    });
+    // Nobody may be awaiting yet (an error can come before `wait`), so the rejection must not count as unhandled.
+    this.finished.catch(() => undefined);
+    // Acknowledge at once (as Octue does) and queue the handling, so a slow monitor-message handler or manifest load
+    // never holds the transport, and closing the subscription never waits for it.
+    this.deliver = AsyncResource.bind((message: ReceivedMessage): void => {
+      message.ack();
+      this.queue = this.queue.then(() => this.handle(message)).catch((error: unknown) => this.end({ error }));
+    });
+  }
+
+  /**
+   * Ends the wait with `error` (e.g. the subscription went away); nothing once the wait is over.
+   * @param error - What {@link wait} rejects with.
+   */
+  abort(error: unknown): void {
+    this.end({ error });
+  }
+
+  /**
+   * Starts the overall timeout and the heartbeat watchdog, and waits for the answer. (Not `async`: the promise given
+   * is the collector's own, which is never reported as unhandled when a caller drops it.)
+   * @param limits - The limits.
+   * @returns The answer.
+   * @throws QuestionTimeout; the child's re-created error; errors of `handleMonitorMessage` or of loading the output
+   *   manifest; the error given to {@link abort}.
+   */
+  wait(limits: WaitLimits): Promise<QuestionAnswer> {
+    if (!this.over) this.startTimers(limits);
+    return this.finished;
+  }
+
+  private startTimers(limits: WaitLimits): void {
+    const { clock, handler } = this.params;
+    const heartbeatMs = limits.maximumHeartbeatInterval * 1000;
+    const start = clock.now().getTime();
+    // Octue's watchdog: checked every interval; dead when no heartbeat ever came, or none in the last interval.
+    const heartbeatMissed = (now: number): boolean =>
+      this.lastHeartbeat === undefined ? now - start >= heartbeatMs : now - this.lastHeartbeat > heartbeatMs;
+    this.timers.push(
+      clock.setInterval(
+        () => {
+          if (!heartbeatMissed(clock.now().getTime())) return;
+          const sender = handler.lastAttributes?.sender ?? this.params.childId;
+          const uuid = handler.lastAttributes?.question_uuid ?? this.params.questionUuid ?? 'UNKNOWN';
+          this.end({
+            error: new QuestionTimeout(
+              `No heartbeat has been received from '${sender}' for question ${uuid} within the maximum allowed ` +
+                `interval of ${limits.maximumHeartbeatInterval}s.`,
+              { questionUuid: this.params.questionUuid, timeoutSeconds: limits.maximumHeartbeatInterval },
+            ),
+          });
+        },
+        Math.min(heartbeatMs, MAX_TIMER_MS),
+      ),
+    );
+    const { timeout } = limits;
+    if (timeout === null) return;
+    this.timers.push(
+      startDeadline(clock, timeout * 1000, () =>
+        this.end({
+          error: new QuestionTimeout(`No final result received from '${limits.topicName}' after ${timeout} seconds.`, {
+            questionUuid: this.params.questionUuid,
+            timeoutSeconds: timeout,
+          }),
+        }),
+      ),
+    );
+  }
+
+  private async handle(message: ReceivedMessage): Promise<void> {
+    if (this.over) return;
+    // Pub/Sub delivers at least once; every event has a fresh uuid, so a repeated one is a redelivery.
+    const eventUuid = message.attributes.uuid;
+    if (eventUuid !== undefined) {
+      if (this.seen.has(eventUuid)) return;
+      this.seen.add(eventUuid);
+    }
+    let raw: { event: unknown; attributes: Readonly<Record<string, string>> };
+    try {
+      raw = { event: parseEventData(message.data), attributes: message.attributes };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : error;
+      this.params.logger.warning('Skipped a message that is not an event: %s', reason);
+      return;
+    }
+    const outcome = await this.params.handler.handle(raw);
+    if (outcome.status === 'result') this.end({ answer: outcome.answer });
+    else if (outcome.status === 'handled' && outcome.kind === 'heartbeat') {
+      this.lastHeartbeat = this.params.clock.now().getTime();
+    }
+  }
+
+  // Settles once; the timers stop at the same moment, so no watchdog outlives the wait.
+  private end(outcome: { answer: QuestionAnswer } | { error: unknown }): void {
+    if (this.over) return;
+    this.over = true;
+    for (const timer of this.timers.splice(0)) this.params.clock.clearInterval(timer);
+    if ('answer' in outcome) this.settle.resolve(outcome.answer);
+    else this.settle.reject(outcome.error);
+  }
+}
+
+/**
+ * Waits for the answer to one question on a pull subscription of its own (see {@link AnswerCollector}), then closes
+ * the subscription and, unless told otherwise, deletes it.
  * @param params - The subscription, handler, clock and limits.
  * @returns The answer.
  * @throws NotAPullSubscription when the subscription pushes its messages (it is left in place); QuestionTimeout; the
  *   child's re-created error; errors of `handleMonitorMessage` or of loading the output manifest.
  */
 export async function waitForAnswer(params: WaitParams): Promise<QuestionAnswer> {
-  const { transport, handler, clock, logger } = params;
-  let settle!: { resolve: (answer: QuestionAnswer) => void; reject: (error: unknown) => void };
-  const finished = new Promise<QuestionAnswer>((resolve, reject) => {
-    settle = { resolve, reject };
-  });
-  let over = false;
-  const end = (outcome: { answer: QuestionAnswer } | { error: unknown }): void => {
-    if (over) return;
-    over = true;
-    if ('answer' in outcome) settle.resolve(outcome.answer);
-    else settle.reject(outcome.error);
-  };
-
-  let lastHeartbeat: number | undefined;
-  let queue = Promise.resolve();
-  const seen = new Set<string>();
-  const handleMessage = async (message: ReceivedMessage): Promise<void> => {
-    if (over) return;
-    // Pub/Sub delivers at least once; every event has a fresh uuid, so a repeated one is a redelivery.
-    const eventUuid = message.attributes.uuid;
-    if (eventUuid !== undefined) {
-      if (seen.has(eventUuid)) return;
-      seen.add(eventUuid);
-    }
-    let raw: { event: unknown; attributes: Readonly<Record<string, string>> };
-    try {
-      raw = { event: parseEventData(message.data), attributes: message.attributes };
-    } catch (error) {
-      logger.warning('Skipped a message that is not an event: %s', error instanceof Error ? error.message : error);
-      return;
-    }
-    const outcome = await handler.handle(raw);
-    if (outcome.status === 'result') end({ answer: outcome.answer });
-    else if (outcome.status === 'handled' && outcome.kind === 'heartbeat') lastHeartbeat = clock.now().getTime();
-  };
-  // Acknowledge at once (as Octue does) and queue the handling, so a slow monitor-message handler or manifest load
-  // never holds the transport, and closing the subscription never waits for it.
-  const onMessage = AsyncResource.bind((message: ReceivedMessage): void => {
-    message.ack();
-    queue = queue.then(() => handleMessage(message)).catch((error: unknown) => end({ error }));
-  });
-
-  const timers: TimerHandle[] = [];
-  const heartbeatMs = params.maximumHeartbeatInterval * 1000;
-  const start = clock.now().getTime();
-  // Octue's watchdog: checked every interval; dead when no heartbeat ever came, or none in the last interval.
-  const heartbeatMissed = (now: number): boolean =>
-    lastHeartbeat === undefined ? now - start >= heartbeatMs : now - lastHeartbeat > heartbeatMs;
-  timers.push(
-    clock.setInterval(
-      () => {
-        if (!heartbeatMissed(clock.now().getTime())) return;
-        const sender = handler.lastAttributes?.sender ?? params.childId;
-        const uuid = handler.lastAttributes?.question_uuid ?? params.questionUuid ?? 'UNKNOWN';
-        end({
-          error: new QuestionTimeout(
-            `No heartbeat has been received from '${sender}' for question ${uuid} within the maximum allowed ` +
-              `interval of ${params.maximumHeartbeatInterval}s.`,
-            { questionUuid: params.questionUuid, timeoutSeconds: params.maximumHeartbeatInterval },
-          ),
-        });
-      },
-      Math.min(heartbeatMs, MAX_TIMER_MS),
-    ),
-  );
-  const { timeout } = params;
-  if (timeout !== null) {
-    timers.push(
-      startDeadline(clock, timeout * 1000, () =>
-        end({
-          error: new QuestionTimeout(
-            `No final result received from '${transport.topicName}' after ${timeout} seconds.`,
-            { questionUuid: params.questionUuid, timeoutSeconds: timeout },
-          ),
-        }),
-      ),
-    );
-  }
-
+  const { transport, logger } = params;
+  const collector = new AnswerCollector(params);
+  const answer = collector.wait({ ...params, topicName: transport.topicName });
   let active: ActiveSubscription | undefined;
   let keepSubscription = !params.deleteSubscription;
   try {
-    active = await transport.subscribe(params.subscriptionName, onMessage, {
+    active = await transport.subscribe(params.subscriptionName, collector.deliver, {
       onError: (error) => logger.warning('The answer subscription reported an error: %s', String(error)),
     });
-    return await finished;
+    return await answer;
   } catch (error) {
+    collector.abort(error);
     // A push subscription stays: its endpoint receives the answer (Octue leaves it too).
     if (error instanceof NotAPullSubscription) keepSubscription = true;
     throw error;
   } finally {
-    over = true;
-    for (const timer of timers) clock.clearInterval(timer);
     await active
       ?.close()
       .catch((error: unknown) => logger.warning('Closing the answer subscription failed: %s', String(error)));

@@ -1,11 +1,7 @@
-import { randomUUID } from 'node:crypto';
-
 import type { AttributeSources, ErrorClass, RecordedEvent } from '../../core/events';
 import type { ObjectStore } from '../../core/ports/object-store';
 import type { Transport } from '../../core/ports/transport';
 import { LOCAL_SRUID, parseServiceId, validateSruid } from '../../core/service-id';
-import { answerSubscription } from '../../core/topology';
-import { InvalidServiceID } from '../../errors';
 import { systemClock } from '../clock';
 import type { Clock } from '../clock';
 import { EventHandler } from '../event-handler';
@@ -16,9 +12,11 @@ import type { ChildLike, ChildQuestion } from '../types';
 import { askMultiple } from './ask-multiple';
 import { resolveLimits } from './ask-options';
 import type { ResolvedLimits } from './ask-options';
+import { AnswerRouter, DEFAULT_ANSWER_SUBSCRIPTION_LINGER_MS } from './answer-router';
 import { waitForAnswer } from './answer-waiter';
-import { loadInputManifest, signedManifestPrimitive } from './input-manifest';
-import { publishQuestion } from './publish-question';
+import { prepareQuestion } from './publish-question';
+import { sendQuestion } from './send-question';
+import type { SentQuestion } from './send-question';
 import { retryFailedQuestion } from './retries';
 import type { AskMultipleOptions, AskResult, ChildAskOptions, ChildOptions, WaitForAnswerOptions } from './types';
 
@@ -29,16 +27,10 @@ export type SynchronousAskOptions = ChildAskOptions & {
   readonly raiseErrors?: true;
 };
 
-/** A question sent: its uuid, and how to wait for its answer when it is synchronous. */
-interface SentQuestion {
-  readonly questionUuid: string;
-  readonly subscription?: string;
-  readonly wait?: () => Promise<QuestionAnswer>;
-}
-
 /**
  * A child service that can be asked questions (Octue's `Child`). It publishes each question on the services topic
- * and, for a synchronous question, waits for the answer on a subscription of its own, with Octue's semantics and
+ * and, for a synchronous question, waits for the answer on the Child's one shared answer subscription (made on the
+ * first question, deleted a short linger after the last, or by `close()`), with Octue's semantics and
  * defaults: an overall timeout (one day) and a heartbeat watchdog (360 s), local files refused unless allowed, cloud
  * datasets sent as signed URLs, the child's errors re-thrown as the same class (or a class of the same name) with the
  * remote traceback, its logs re-emitted with `[<sender> | <question uuid>]` labels, and retries with an increasing
@@ -63,10 +55,12 @@ export class Child implements ChildLike {
   private readonly sources: AttributeSources | undefined;
   private readonly errorClasses: readonly ErrorClass[] | undefined;
   private handler: EventHandler | undefined;
+  private readonly router: AnswerRouter;
 
   /**
    * @param options - The child's id and the ports to reach it.
    * @throws InvalidServiceID when `id` is not a valid service id or `parentSruid` not a valid SRUID.
+   * @throws InvalidInputException when `answerSubscriptionLingerMs` is negative or not a number.
    */
   constructor(options: ChildOptions) {
     parseServiceId(options.id);
@@ -79,6 +73,13 @@ export class Child implements ChildLike {
     this.clock = options.clock ?? systemClock;
     this.sources = options.attributeSources;
     this.errorClasses = options.errorClasses;
+    const lingerMs = options.answerSubscriptionLingerMs ?? DEFAULT_ANSWER_SUBSCRIPTION_LINGER_MS;
+    this.router = new AnswerRouter({
+      transport: this.transport,
+      parentSruid: this.parentSruid,
+      logger: this.logger,
+      lingerMs,
+    });
   }
 
   /** @returns `<Child('<id>')>`, as Octue represents children. */
@@ -165,6 +166,15 @@ export class Child implements ChildLike {
   }
 
   /**
+   * Closes and deletes the Child's shared answer subscription now instead of after its linger; questions still
+   * waiting fail with a TransportError. Idempotent; a later synchronous question makes a new subscription.
+   * @returns Once the subscription is gone (failures to close or delete it are logged, not thrown).
+   */
+  close(): Promise<void> {
+    return this.router.close();
+  }
+
+  /**
    * Waits for the answer on an existing answer subscription (e.g. one made by an earlier `ask`), then deletes it.
    * @param subscriptionName - The subscription's name.
    * @param options - What to do with the events, and the limits.
@@ -173,73 +183,43 @@ export class Child implements ChildLike {
    */
   waitForAnswer(subscriptionName: string, options: WaitForAnswerOptions = {}): Promise<QuestionAnswer> {
     const limits = resolveLimits(options);
-    return this.wait(subscriptionName, options.questionUuid, options, limits, options.deleteSubscription ?? true);
+    return waitForAnswer({
+      transport: this.transport,
+      subscriptionName,
+      handler: this.newHandler(options),
+      clock: this.clock,
+      logger: this.logger,
+      childId: this.id,
+      questionUuid: options.questionUuid,
+      timeout: limits.timeout,
+      maximumHeartbeatInterval: limits.maximumHeartbeatInterval,
+      deleteSubscription: options.deleteSubscription ?? true,
+    });
   }
 
   private async send(options: ChildAskOptions, limits: ResolvedLimits): Promise<SentQuestion> {
-    const { revisionTag } = parseServiceId(this.id);
-    if (revisionTag === undefined) {
-      throw new InvalidServiceID(
-        `A service revision tag for '${this.id}' must be provided if service registries aren't being used.`,
-        { serviceId: this.id },
-      );
-    }
-    const manifest = await loadInputManifest(options.inputManifest, {
-      allowLocalFiles: options.allowLocalFiles ?? false,
-      objectStore: this.objectStore,
-    });
-    const questionUuid = options.questionUuid || randomUUID();
-    const synchronous = !options.asynchronous && options.pushEndpoint === undefined;
-    let subscription: string | undefined;
-    if (options.pushEndpoint !== undefined || !options.asynchronous) {
-      const spec = answerSubscription({
+    const { questionUuid, message } = await prepareQuestion(
+      { childId: this.id, parentSruid: this.parentSruid, objectStore: this.objectStore, sources: this.sources },
+      options,
+      limits.retryCount,
+    );
+    return sendQuestion(
+      {
+        transport: this.transport,
+        router: this.router,
+        logger: this.logger,
+        clock: this.clock,
         parentSruid: this.parentSruid,
-        questionUuid,
-        ...(options.pushEndpoint === undefined ? {} : { pushEndpoint: options.pushEndpoint }),
-      });
-      await this.transport.createSubscription(spec, { allowExisting: limits.retryCount > 0 });
-      subscription = spec.name;
-    }
-    try {
-      await publishQuestion(
-        this.transport,
-        {
-          sender: this.parentSruid,
-          recipient: this.id,
-          questionUuid,
-          parentQuestionUuid: options.parentQuestionUuid,
-          originatorQuestionUuid: options.originatorQuestionUuid,
-          originator: options.originator,
-          retryCount: limits.retryCount,
-          forwardLogs: options.subscribeToLogs ?? true,
-          saveDiagnostics: options.saveDiagnostics,
-          cpus: options.cpus,
-          memory: options.memory,
-          ephemeralStorage: options.ephemeralStorage,
-          inputValues: options.inputValues,
-          inputManifest: manifest && (await signedManifestPrimitive(manifest, this.objectStore)),
-          children: options.children ?? undefined,
-        },
-        this.sources,
-      );
-    } catch (error) {
-      // Nothing will ever answer on the subscription: remove it rather than leave it for a month.
-      if (subscription !== undefined) await this.transport.deleteSubscription(subscription).catch(() => undefined);
-      throw error;
-    }
-    this.logger.info('%s asked a question %s to service %s.', this.parentSruid, questionUuid, this.id);
-    if (!synchronous || subscription === undefined) return { questionUuid, subscription };
-    const name = subscription;
-    return { questionUuid, wait: () => this.wait(name, questionUuid, options, limits, true) };
+        childId: this.id,
+        newHandler: () => this.newHandler(options),
+      },
+      { questionUuid, message },
+      options,
+      limits,
+    );
   }
 
-  private wait(
-    subscriptionName: string,
-    questionUuid: string | undefined,
-    options: Pick<ChildAskOptions, 'handleMonitorMessage' | 'recordEvents'>,
-    limits: ResolvedLimits,
-    deleteSubscription: boolean,
-  ): Promise<QuestionAnswer> {
+  private newHandler(options: Pick<ChildAskOptions, 'handleMonitorMessage' | 'recordEvents'>): EventHandler {
     const handler = new EventHandler({
       handleMonitorMessage: options.handleMonitorMessage,
       recordEvents: options.recordEvents ?? true,
@@ -248,17 +228,6 @@ export class Child implements ChildLike {
       objectStore: this.objectStore,
     });
     this.handler = handler;
-    return waitForAnswer({
-      transport: this.transport,
-      subscriptionName,
-      handler,
-      clock: this.clock,
-      logger: this.logger,
-      childId: this.id,
-      questionUuid,
-      timeout: limits.timeout,
-      maximumHeartbeatInterval: limits.maximumHeartbeatInterval,
-      deleteSubscription,
-    });
+    return handler;
   }
 }

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import {
   encodeAttributes,
   makeQuestionAttributes,
@@ -13,7 +15,12 @@ import type {
   QuestionAttributes,
   SaveDiagnostics,
 } from '../../core/events';
-import type { Transport } from '../../core/ports/transport';
+import type { ObjectStore } from '../../core/ports/object-store';
+import type { OutgoingMessage } from '../../core/ports/transport';
+import { parseServiceId } from '../../core/service-id';
+import { InvalidServiceID } from '../../errors';
+import { loadInputManifest, signedManifestPrimitive } from './input-manifest';
+import type { ChildAskOptions } from './types';
 
 /** What a question is made of. */
 export interface QuestionToPublish {
@@ -37,20 +44,18 @@ export interface QuestionToPublish {
 }
 
 /**
- * Builds a question with Octue's attributes, checks it against the service-communication schema as the child will
- * read it, and publishes it with the question uuid as ordering key (waiting until it is published).
- * @param transport - Where to publish.
+ * Builds a question with Octue's attributes and checks it against the service-communication schema as the child will
+ * read it, with the question uuid as ordering key. Apart from publishing so that a bad question fails before anything
+ * (such as an answer subscription) is set up for it.
  * @param question - The question's parts.
  * @param sources - Clock and UUID sources for the attributes.
- * @returns The attributes sent.
- * @throws InvalidEvent when the question would be invalid (e.g. malformed children or inputs that are not JSON);
- *   the transport's errors (e.g. `MessageTooLarge`).
+ * @returns The message to publish and its attributes.
+ * @throws InvalidEvent when the question would be invalid (e.g. malformed children or inputs that are not JSON).
  */
-export async function publishQuestion(
-  transport: Transport,
+export function buildQuestionMessage(
   question: QuestionToPublish,
   sources?: AttributeSources,
-): Promise<QuestionAttributes> {
+): { message: OutgoingMessage; attributes: QuestionAttributes } {
   const attributes = makeQuestionAttributes(
     {
       sender: question.sender,
@@ -78,6 +83,68 @@ export async function publishQuestion(
   // Check what will travel, parsed back as the child will parse it, so a bad question fails here and not silently
   // at the child (which drops invalid questions without answering).
   validateEvent({ event: parseEventData(data), attributes });
-  await transport.publish({ data, attributes: encodeAttributes(attributes), orderingKey: attributes.question_uuid });
-  return attributes;
+  return {
+    message: { data, attributes: encodeAttributes(attributes), orderingKey: attributes.question_uuid },
+    attributes,
+  };
+}
+
+/** Who asks whom, and the ports a question is prepared with. */
+export interface QuestionContext {
+  /** The child's SRUID. */
+  readonly childId: string;
+  /** The asking service's SRUID. */
+  readonly parentSruid: string;
+  readonly objectStore: ObjectStore | undefined;
+  readonly sources: AttributeSources | undefined;
+}
+
+/**
+ * Turns `ask`'s options into the checked question message: the child must have a revision tag, the input manifest is
+ * loaded (local files refused unless allowed) and its cloud datasets signed, and the question uuid is the caller's or
+ * a new one.
+ * @param context - The child, the parent and the ports.
+ * @param options - The question's options.
+ * @param retryCount - Which attempt this is.
+ * @returns The question's uuid and its message.
+ * @throws InvalidServiceID when the child's id has no revision tag; FileLocationError for local files not allowed;
+ *   InvalidEvent when the question would be invalid.
+ */
+export async function prepareQuestion(
+  context: QuestionContext,
+  options: ChildAskOptions,
+  retryCount: number,
+): Promise<{ questionUuid: string; message: OutgoingMessage }> {
+  if (parseServiceId(context.childId).revisionTag === undefined) {
+    throw new InvalidServiceID(
+      `A service revision tag for '${context.childId}' must be provided if service registries aren't being used.`,
+      { serviceId: context.childId },
+    );
+  }
+  const manifest = await loadInputManifest(options.inputManifest, {
+    allowLocalFiles: options.allowLocalFiles ?? false,
+    objectStore: context.objectStore,
+  });
+  const questionUuid = options.questionUuid || randomUUID();
+  const { message } = buildQuestionMessage(
+    {
+      sender: context.parentSruid,
+      recipient: context.childId,
+      questionUuid,
+      parentQuestionUuid: options.parentQuestionUuid,
+      originatorQuestionUuid: options.originatorQuestionUuid,
+      originator: options.originator,
+      retryCount,
+      forwardLogs: options.subscribeToLogs ?? true,
+      saveDiagnostics: options.saveDiagnostics,
+      cpus: options.cpus,
+      memory: options.memory,
+      ephemeralStorage: options.ephemeralStorage,
+      inputValues: options.inputValues,
+      inputManifest: manifest && (await signedManifestPrimitive(manifest, context.objectStore)),
+      children: options.children ?? undefined,
+    },
+    context.sources,
+  );
+  return { questionUuid, message };
 }

@@ -33,6 +33,11 @@ export interface ChildOptions {
   readonly attributeSources?: AttributeSources;
   /** Further error classes the child's exceptions may be re-created as (e.g. an app's own errors). */
   readonly errorClasses?: readonly ErrorClass[];
+  /**
+   * Milliseconds the Child keeps its shared answer subscription after the last waiting question finished, so
+   * questions asked one after another reuse it (default 2000; `0` deletes it as soon as no question waits).
+   */
+  readonly answerSubscriptionLingerMs?: number;
 }
 
 /** An error class or an error name that stops retries (`error instanceof cls`, or `error.name === name`). */

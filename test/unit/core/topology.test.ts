@@ -3,6 +3,7 @@ import {
   answerSubscription,
   childSubscription,
   resolveServicesTopicName,
+  sharedAnswerSubscription,
   validateResourceName,
 } from '../../../src/core/topology';
 import { InvalidResourceName, InvalidServiceID } from '../../../src/errors';
@@ -104,5 +105,28 @@ describe('Function: answerSubscription', () => {
     ['a question uuid with a slash', 'a/b'],
   ])('throws InvalidResourceName for %s', (_case, questionUuid) => {
     expect(() => answerSubscription({ parentSruid: 'acme/parent:1.0.0', questionUuid })).toThrow(InvalidResourceName);
+  });
+});
+
+describe('Function: sharedAnswerSubscription', () => {
+  it("names it '<parent>.answers.<listener id>', filters to all the parent's answers and expires after 31 days", () => {
+    const spec = sharedAnswerSubscription('acme/parent:1.0.0', '0b7e4c9a-3d2f-4e1a-9b8c-7d6e5f4a3b2c');
+
+    expect(spec).toEqual({
+      name: 'acme.parent.1-0-0.answers.0b7e4c9a-3d2f-4e1a-9b8c-7d6e5f4a3b2c',
+      filter: { recipient: 'acme/parent:1.0.0', sender_type: 'CHILD' },
+      expirationTtlSeconds: ANSWER_SUBSCRIPTION_TTL_SECONDS,
+    });
+  });
+
+  it('throws InvalidServiceID for a parent id without a revision tag', () => {
+    expect(() => sharedAnswerSubscription('acme/parent', 'l1')).toThrow(InvalidServiceID);
+  });
+
+  it.each([
+    ['an empty listener id', ''],
+    ['a listener id with a slash', 'a/b'],
+  ])('throws InvalidResourceName for %s', (_case, listenerId) => {
+    expect(() => sharedAnswerSubscription('acme/parent:1.0.0', listenerId)).toThrow(InvalidResourceName);
   });
 });

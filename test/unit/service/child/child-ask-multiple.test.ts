@@ -10,7 +10,10 @@ import { InvalidInputException, InvalidValuesContents } from '../../../../src/er
 import { Child } from '../../../../src/service/child';
 import { CHILD, MemoryNetwork, PARENT, deferred, waitFor } from './helpers';
 
-/** A transport that counts the questions in flight: from publishing a question to deleting its answer subscription. */
+/**
+ * A transport that counts the questions in flight: from publishing a question to receiving its result (the answer
+ * subscription is shared by all questions, so its deletion no longer marks the end of one question).
+ */
 class CountingTransport implements Transport {
   readonly kind = 'counting';
   inFlight = 0;
@@ -31,9 +34,8 @@ class CountingTransport implements Transport {
     return id;
   }
 
-  async deleteSubscription(name: string): Promise<void> {
-    await this.inner.deleteSubscription(name);
-    this.inFlight -= 1;
+  deleteSubscription(name: string): Promise<void> {
+    return this.inner.deleteSubscription(name);
   }
 
   ensureTopic(): Promise<void> {
@@ -49,7 +51,15 @@ class CountingTransport implements Transport {
   }
 
   subscribe(name: string, handler: MessageHandler, options?: SubscribeOptions): Promise<ActiveSubscription> {
-    return this.inner.subscribe(name, handler, options);
+    return this.inner.subscribe(
+      name,
+      (message) => {
+        const event = JSON.parse(message.data.toString('utf8')) as { kind?: unknown };
+        if (event.kind === 'result') this.inFlight -= 1;
+        return handler(message);
+      },
+      options,
+    );
   }
 
   close(): Promise<void> {
@@ -132,8 +142,9 @@ describe('Class: Child', () => {
         }
       });
 
+      // No linger, so the shared answer subscription is gone as soon as the last question has finished.
       const error = await network
-        .child()
+        .child({ answerSubscriptionLingerMs: 0 })
         .askMultiple([0, 1, 2].map((n) => ({ inputValues: n })))
         .catch((caught: unknown) => caught);
 

@@ -90,10 +90,10 @@ describe('Class: Child', () => {
       expect(received[0]?.attributes.parent_question_uuid).toBeUndefined();
     });
 
-    it('deletes the answer subscription once the answer has arrived', async () => {
+    it('deletes the shared answer subscription once the answer has arrived when there is no linger', async () => {
       await network.serve(async () => ({ outputValues: 1 }));
 
-      await network.child().ask();
+      await network.child({ answerSubscriptionLingerMs: 0 }).ask();
 
       expect(network.answerSubscriptions()).toEqual([]);
     });

@@ -63,7 +63,8 @@ describe('Class: Child', () => {
     it('retries with retry_count + 1 and a new question uuid until an attempt succeeds', async () => {
       const questions = await scriptAttempts([{ fail: 'ValueError' }, { fail: 'ValueError' }, { answer: 'third' }]);
 
-      const { answer, questionUuid } = await network.child().ask({ raiseErrors: false, maxRetries: 5 });
+      const child = network.child({ answerSubscriptionLingerMs: 0 });
+      const { answer, questionUuid } = await child.ask({ raiseErrors: false, maxRetries: 5 });
 
       expect(answer).toEqual({ outputValues: 'third', outputManifest: null });
       expect(questions.map((question) => question.attributes.retry_count)).toEqual([0, 1, 2]);

@@ -33,7 +33,7 @@ describe('Class: Child', () => {
       const questions = await network.script(async (_question, responder) => {
         await responder.send({ kind: 'delivery_acknowledgement' });
       });
-      const child = network.child({ clock });
+      const child = network.child({ clock, answerSubscriptionLingerMs: 0 });
       const { asking } = await startAsk(child, { questionUuid: '1d5ee3a8-7f5e-4d8a-9d43-3c0f6f0e9b11' });
       await waitFor(() => child.receivedEvents?.length === 1, 'the delivery acknowledgement');
 
@@ -97,7 +97,7 @@ describe('Class: Child', () => {
       await network.script(async (_question, responder) => {
         await responder.send({ kind: 'delivery_acknowledgement' });
       });
-      const child = network.child({ clock });
+      const child = network.child({ clock, answerSubscriptionLingerMs: 0 });
       const { asking } = await startAsk(child, { timeout: 30, maximumHeartbeatInterval: 3_600 });
 
       clock.tick(30_000);
