@@ -280,6 +280,7 @@ export {
   resolveServicesTopicName,
   childSubscription,
   answerSubscription,
+  sharedAnswerSubscription,
   SERVICES_TOPIC_ENV,
   SERVICES_TOPIC_BASE_NAME,
   DEFAULT_SERVICES_ENVIRONMENT,
@@ -297,6 +298,7 @@ export {
   DEFAULT_ASK_TIMEOUT_SECONDS,
   DEFAULT_MAXIMUM_HEARTBEAT_INTERVAL_SECONDS,
   DEFAULT_MAX_CONCURRENCY,
+  DEFAULT_ANSWER_SUBSCRIPTION_LINGER_MS,
 } from './service/child';
 export type {
   SynchronousAskOptions,

@@ -9,6 +9,7 @@ export { childFactory } from './factory';
 export type { ChildPorts } from './factory';
 export { DEFAULT_ASK_TIMEOUT_SECONDS, DEFAULT_MAXIMUM_HEARTBEAT_INTERVAL_SECONDS } from './ask-options';
 export { DEFAULT_MAX_CONCURRENCY } from './ask-multiple';
+export { DEFAULT_ANSWER_SUBSCRIPTION_LINGER_MS } from './answer-router';
 export { matchesAnyError } from './retries';
 export type {
   AskMultipleOptions,
