@@ -4,12 +4,29 @@ import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 
 const layerZones = [
   // errors depends on nothing else in the project.
-  { target: './src/errors', from: ['./src/core', './src/cloud', './src/service', './src/cli', './src/emulators'] },
+  {
+    target: './src/errors',
+    from: [
+      './src/core',
+      './src/cloud',
+      './src/service',
+      './src/cli',
+      './src/emulators',
+      './src/functions',
+      './src/deploy',
+    ],
+  },
   // core is pure: no adapters, runtime or entry points.
-  { target: './src/core', from: ['./src/cloud', './src/service', './src/cli', './src/emulators'] },
-  { target: './src/cloud', from: ['./src/service', './src/cli'] },
-  { target: './src/service', from: ['./src/cli'] },
-  { target: './src/emulators', from: ['./src/service', './src/cli'] },
+  {
+    target: './src/core',
+    from: ['./src/cloud', './src/service', './src/cli', './src/emulators', './src/functions', './src/deploy'],
+  },
+  { target: './src/cloud', from: ['./src/service', './src/cli', './src/functions', './src/deploy'] },
+  { target: './src/service', from: ['./src/cli', './src/functions', './src/deploy'] },
+  { target: './src/emulators', from: ['./src/service', './src/cli', './src/functions', './src/deploy'] },
+  // functions/ adapters (functions-framework handlers) and the deploy plugin sit beside the CLI, above the runtime.
+  { target: './src/functions', from: ['./src/cli', './src/deploy'] },
+  { target: './src/deploy', from: ['./src/cli', './src/functions'] },
 ];
 
 export default tseslint.config(
