@@ -68,6 +68,7 @@ export {
   RemoteException,
   AppNotFound,
   InvalidApp,
+  RedeliveryRequested,
 } from './service';
 export type { ServiceErrorContext, RemoteExceptionContext } from './service';
 export {

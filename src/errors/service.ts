@@ -180,3 +180,25 @@ export class InvalidApp extends SkeinError {
     this.appSource = context.appSource;
   }
 }
+
+/**
+ * A Cloud Function refused a Pub/Sub delivery so that Pub/Sub delivers it again: the question could not be claimed
+ * (e.g. the claims store failed), no response could be sent, or the service could not be built. Thrown by function
+ * handlers so that functions-framework answers 5xx; `cause` is the underlying failure.
+ */
+export class RedeliveryRequested extends SkeinError {
+  /** The Pub/Sub message id of the refused delivery, when known. */
+  readonly messageId: string | undefined;
+  /** The question's uuid, when it could be read. */
+  readonly questionUuid: string | undefined;
+
+  /**
+   * @param message - Why the delivery was refused.
+   * @param context - The message id, question uuid and cause.
+   */
+  constructor(message: string, context: { messageId?: string; questionUuid?: string; cause?: unknown } = {}) {
+    super(message, { cause: context.cause });
+    this.messageId = context.messageId;
+    this.questionUuid = context.questionUuid;
+  }
+}

@@ -1,0 +1,105 @@
+import { matchesAttributeFilter } from '../core/ports/transport';
+import type { ReceivedMessage } from '../core/ports/transport';
+import { childSubscription } from '../core/topology';
+import type { AnswerOutcome, Logger } from '../service';
+import type { AnsweringService, DeliveryReport, FunctionMessage } from './types';
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Whether the service's outcome can be got past by delivering the message again. Only two outcomes can: the claim
+ * could not be decided (the service nacked; nothing ran), and an answer that ended with no response reaching the parent
+ * at all (neither result nor exception could be published), which a later delivery to a fresh instance may manage.
+ * Everything else was answered, reported to the parent, or can never be answered, so it is acknowledged.
+ */
+function needsRedelivery(outcome: AnswerOutcome, settled: 'ack' | 'nack' | undefined): boolean {
+  if (settled === 'nack' || outcome.status === 'unclaimed') return true;
+  return outcome.status === 'failed' && outcome.exception === undefined;
+}
+
+function outcomeDetail(outcome: AnswerOutcome): string | undefined {
+  switch (outcome.status) {
+    case 'invalid':
+    case 'unclaimed':
+    case 'failed':
+      return describeError(outcome.error);
+    case 'duplicate':
+      return `Retry ${outcome.retryCount} of this question was already claimed.`;
+    default:
+      return undefined;
+  }
+}
+
+/** What {@link deliverMessage} needs. */
+export interface DeliverMessageParams {
+  /** The service answering. */
+  readonly service: AnsweringService;
+  /** The message delivered. */
+  readonly message: FunctionMessage;
+  /** Where drops and refusals are logged. */
+  readonly logger: Logger;
+}
+
+/**
+ * Hands one delivered message to a service and decides whether Pub/Sub should deliver it again. Messages that are not
+ * questions for this service (another recipient, or a child's response: the emulator ignores subscription filters, so
+ * a push subscription receives every event on the topic) are acknowledged without answering, as a filtered
+ * subscription would never have delivered them. Otherwise the service answers it (see `Service.answer`) and its
+ * acknowledgement decision is followed.
+ * @param params - The service, the message and the logger.
+ * @returns The report: `acknowledged: false` means respond 5xx so the message is delivered again.
+ */
+export async function deliverMessage(params: DeliverMessageParams): Promise<DeliveryReport> {
+  const { service, message, logger } = params;
+  const { attributes } = message;
+  const questionUuid = attributes.question_uuid;
+  const withUuid = questionUuid === undefined ? {} : { questionUuid };
+  if (!matchesAttributeFilter(attributes, childSubscription(service.id).filter)) {
+    logger.info(
+      'Message %s is not a question for %s (recipient %s, sender type %s); it was acknowledged without answering.',
+      message.id,
+      service.id,
+      attributes.recipient ?? '(none)',
+      attributes.sender_type ?? '(none)',
+    );
+    return { messageId: message.id, status: 'not-addressed', acknowledged: true, ...withUuid };
+  }
+
+  let settled: 'ack' | 'nack' | undefined;
+  const received: ReceivedMessage = {
+    ...message,
+    ack: () => {
+      settled ??= 'ack';
+    },
+    nack: () => {
+      settled ??= 'nack';
+    },
+  };
+  let outcome: AnswerOutcome;
+  try {
+    outcome = await service.answer(received);
+  } catch (error) {
+    // Service.answer never throws; another AnsweringService might. Nothing is known to have run, so try again.
+    logger.exception(`Answering message ${message.id} failed; it will be delivered again.`, error);
+    return { messageId: message.id, status: 'unavailable', acknowledged: false, detail: describeError(error) };
+  }
+  const acknowledged = !needsRedelivery(outcome, settled);
+  const detail = outcomeDetail(outcome);
+  if (!acknowledged) {
+    logger.error(
+      'Message %s (question %s) was refused so that Pub/Sub delivers it again: %s',
+      message.id,
+      questionUuid ?? '(unknown)',
+      detail ?? outcome.status,
+    );
+  }
+  return {
+    messageId: message.id,
+    status: outcome.status,
+    acknowledged,
+    ...withUuid,
+    ...(detail === undefined ? {} : { detail }),
+  };
+}

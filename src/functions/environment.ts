@@ -1,0 +1,112 @@
+import { resolveServiceConfiguration, SERVICE_OPTIONS } from '../core/config';
+import type { ConfigurationEnvironment, ConfigurationNotice, ServiceConfiguration } from '../core/config';
+import { SERVICE_NAME_ENV, SERVICE_NAMESPACE_ENV, SERVICE_REVISION_TAG_ENV } from '../core/service-id';
+import { resolveServicesTopicName, SERVICES_TOPIC_ENV, validateResourceName } from '../core/topology';
+import { InvalidServiceConfiguration } from '../errors';
+import { serviceIdFromConfiguration } from '../service';
+import type { DeliveryOrigin } from './types';
+
+/** Google's clients read these to talk to local emulators; a function passes them on explicitly. */
+export const PUBSUB_EMULATOR_HOST_ENV = 'PUBSUB_EMULATOR_HOST';
+/** See {@link PUBSUB_EMULATOR_HOST_ENV}; signed URLs then point at the emulator as well. */
+export const STORAGE_EMULATOR_HOST_ENV = 'STORAGE_EMULATOR_HOST';
+
+/** The SRUID a deployed service runs as unless its `OCTUE_SERVICE_*` variables say otherwise. */
+export interface FunctionServiceIdentity {
+  readonly namespace: string;
+  readonly name: string;
+  /** Always set: a function answering under a generated slug could never be asked. */
+  readonly revisionTag: string;
+}
+
+/** Inputs to {@link resolveFunctionSettings}. */
+export interface ResolveFunctionSettingsParams {
+  /** The environment (`process.env` in composition roots). */
+  readonly env: ConfigurationEnvironment;
+  /** The service's identity when the environment does not override it. */
+  readonly identity: FunctionServiceIdentity;
+  /** Where the first delivery came from: the project and topic when the environment does not name them. */
+  readonly origin?: DeliveryOrigin;
+  /** Anchors relative paths from the environment (default `process.cwd()`). */
+  readonly cwd?: string;
+}
+
+/** Everything a composition root needs to build a deployed service's adapters and Service. */
+export interface FunctionSettings {
+  /** The service configuration (the option table read from the environment). */
+  readonly configuration: ServiceConfiguration;
+  /** The SRUID the service answers as. */
+  readonly serviceId: string;
+  /** The Google Cloud project of the topic, buckets and secrets. */
+  readonly projectId: string;
+  /** The services topic responses are published on. */
+  readonly topicName: string;
+  /** `host:port` of the Pub/Sub emulator, when one is used. */
+  readonly pubsubEndpoint: string | undefined;
+  /** URL of a GCS-compatible server, when one is used. */
+  readonly storageEndpoint: string | undefined;
+  /** Configuration notices to log. */
+  readonly notices: readonly ConfigurationNotice[];
+}
+
+function nonEmpty(env: ConfigurationEnvironment): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
+}
+
+function projectIdFor(configuration: ServiceConfiguration, origin: DeliveryOrigin | undefined): string {
+  const projectId = configuration.projectId ?? origin?.projectId;
+  if (projectId !== undefined) return projectId;
+  const variable = SERVICE_OPTIONS.projectId.envVar ?? 'GOOGLE_CLOUD_PROJECT';
+  throw new InvalidServiceConfiguration('The function cannot tell which Google Cloud project it runs in:', {
+    failures: [
+      {
+        pointer: `/env/${variable}`,
+        message: `${SERVICE_OPTIONS.projectId.summary} is required: set ${variable} (events from a push endpoint or trigger naming projects/<project>/topics/<topic> also give it)`,
+        keyword: 'required',
+      },
+    ],
+  });
+}
+
+function topicNameFor(env: ConfigurationEnvironment, origin: DeliveryOrigin | undefined): string {
+  // An explicit topic wins; otherwise answer on the topic the question came from, which is where its parent listens.
+  if (env[SERVICES_TOPIC_ENV] === undefined || env[SERVICES_TOPIC_ENV] === '') {
+    if (origin?.topicName !== undefined) {
+      validateResourceName('topic', origin.topicName);
+      return origin.topicName;
+    }
+  }
+  return resolveServicesTopicName({ env });
+}
+
+/**
+ * Resolves a deployed service's settings from its environment: the service configuration from the option table (the
+ * identity given here fills in `OCTUE_SERVICE_NAMESPACE`, `OCTUE_SERVICE_NAME` and `OCTUE_SERVICE_REVISION_TAG` when
+ * they are unset or empty), the project (`GOOGLE_CLOUD_PROJECT`, else the delivery's origin), the topic
+ * (`TWINED_SERVICES_TOPIC_NAME`, else the topic the delivery came from, else Octue's default) and the emulator hosts.
+ * @param params - The environment, the default identity and the first delivery's origin.
+ * @returns The settings.
+ * @throws InvalidServiceConfiguration for an invalid option or when no project can be found; InvalidServiceID for a
+ *   bad identity; InvalidResourceName for a bad topic name.
+ */
+export function resolveFunctionSettings(params: ResolveFunctionSettingsParams): FunctionSettings {
+  const { identity, origin } = params;
+  const env: Readonly<Record<string, string | undefined>> = {
+    [SERVICE_NAMESPACE_ENV]: identity.namespace,
+    [SERVICE_NAME_ENV]: identity.name,
+    [SERVICE_REVISION_TAG_ENV]: identity.revisionTag,
+    ...nonEmpty(params.env),
+  };
+  const { configuration, notices } = resolveServiceConfiguration({ env, cwd: params.cwd });
+  return {
+    configuration,
+    serviceId: serviceIdFromConfiguration(configuration),
+    projectId: projectIdFor(configuration, origin),
+    topicName: topicNameFor(env, origin),
+    pubsubEndpoint: env[PUBSUB_EMULATOR_HOST_ENV],
+    storageEndpoint: env[STORAGE_EMULATOR_HOST_ENV],
+    notices,
+  };
+}
