@@ -81,3 +81,4 @@ export {
   InvalidResourceName,
 } from './transport';
 export { InvalidServiceConfiguration, ServiceConfigurationNotFound } from './config';
+export { InvalidRecording, RecordingNotFound, RecordingNotSaved } from './recording';
