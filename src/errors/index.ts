@@ -68,9 +68,10 @@ export {
   RemoteException,
   AppNotFound,
   InvalidApp,
+  SecretAccessError,
   RedeliveryRequested,
 } from './service';
-export type { ServiceErrorContext, RemoteExceptionContext } from './service';
+export type { ServiceErrorContext, RemoteExceptionContext, SecretAccessErrorContext } from './service';
 export {
   TransportError,
   MessageTooLarge,

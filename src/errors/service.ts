@@ -181,6 +181,38 @@ export class InvalidApp extends SkeinError {
   }
 }
 
+/** Context of a {@link SecretAccessError}. */
+export interface SecretAccessErrorContext {
+  /** The secret's name, e.g. `MYAPI_SECRET_KEY`. */
+  readonly secretName?: string;
+  /** The Google Cloud project the secret was read from. */
+  readonly projectId?: string;
+  /** The secret client's error, when there was one. */
+  readonly cause?: unknown;
+}
+
+/**
+ * A secret exists (or may exist) but could not be read: permission denied, the service unavailable, a disabled
+ * version, or a payload that arrived corrupted or is not UTF-8 text. (A secret that does not exist is not an error:
+ * the twine's credential check then names it.)
+ */
+export class SecretAccessError extends SkeinError {
+  /** The secret's name, when known. */
+  readonly secretName: string | undefined;
+  /** The project the secret was read from, when known. */
+  readonly projectId: string | undefined;
+
+  /**
+   * @param message - Which secret could not be read, why, and what to do about it.
+   * @param context - The secret name, project and cause.
+   */
+  constructor(message: string, context: SecretAccessErrorContext = {}) {
+    super(message, { cause: context.cause });
+    this.secretName = context.secretName;
+    this.projectId = context.projectId;
+  }
+}
+
 /**
  * A Cloud Function refused a Pub/Sub delivery so that Pub/Sub delivers it again: the question could not be claimed
  * (e.g. the claims store failed), no response could be sent, or the service could not be built. Thrown by function

@@ -58,17 +58,8 @@ export interface ChildContext {
 /** Makes a child from its record (`{key, id, backend}`); the Runner calls it for each child of an analysis. */
 export type ChildFactory = (record: ChildRecord, context: ChildContext) => ChildLike;
 
-/**
- * Where credentials the environment lacks are looked up (Octue uses Google Cloud Secret Manager:
- * `projects/<project>/secrets/<NAME>/versions/latest`). Adapters live outside the service layer.
- */
-export interface SecretSource {
-  /**
-   * @param name - The credential's name, e.g. `MYAPI_SECRET_KEY`.
-   * @returns Its latest value, or `undefined` when there is no such secret.
-   */
-  getSecret(name: string): Promise<string | undefined>;
-}
+// The secret-source port lives in core so cloud adapters can implement it; re-exported here for the runtime's users.
+export type { SecretSource } from '../core/ports/secrets';
 
 /** An analysis's outputs as a service sends them in its `result` event. */
 export interface AnalysisOutputs {
