@@ -87,11 +87,16 @@ export async function deliverMessage(params: DeliverMessageParams): Promise<Deli
   }
   const acknowledged = !needsRedelivery(outcome, settled);
   const detail = outcomeDetail(outcome);
-  if (!acknowledged) {
+  const uuidText = questionUuid ?? '(unknown)';
+  // One line per delivery, naming the message, so each delivery and redelivery can be traced in the function's logs.
+  if (acknowledged) {
+    logger.info('Message %s (question %s) ended %s; it was acknowledged.', message.id, uuidText, outcome.status);
+  } else {
     logger.error(
-      'Message %s (question %s) was refused so that Pub/Sub delivers it again: %s',
+      'Message %s (question %s) ended %s and was refused so that Pub/Sub delivers it again: %s',
       message.id,
-      questionUuid ?? '(unknown)',
+      uuidText,
+      outcome.status,
       detail ?? outcome.status,
     );
   }

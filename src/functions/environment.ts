@@ -4,6 +4,7 @@ import { SERVICE_NAME_ENV, SERVICE_NAMESPACE_ENV, SERVICE_REVISION_TAG_ENV } fro
 import { resolveServicesTopicName, SERVICES_TOPIC_ENV, validateResourceName } from '../core/topology';
 import { InvalidServiceConfiguration } from '../errors';
 import { serviceIdFromConfiguration } from '../service';
+import type { Logger } from '../service';
 import type { DeliveryOrigin } from './types';
 
 /** Google's clients read these to talk to local emulators; a function passes them on explicitly. */
@@ -29,11 +30,13 @@ export interface ResolveFunctionSettingsParams {
   readonly origin?: DeliveryOrigin;
   /** Anchors relative paths from the environment (default `process.cwd()`). */
   readonly cwd?: string;
+  /** Where configuration notices (such as overridden values) are logged. */
+  readonly logger?: Logger;
 }
 
 /** Everything a composition root needs to build a deployed service's adapters and Service. */
 export interface FunctionSettings {
-  /** The service configuration (the option table read from the environment). */
+  /** The service configuration (the option table read from the environment), with the project filled in. */
   readonly configuration: ServiceConfiguration;
   /** The SRUID the service answers as. */
   readonly serviceId: string;
@@ -86,7 +89,8 @@ function topicNameFor(env: ConfigurationEnvironment, origin: DeliveryOrigin | un
  * identity given here fills in `OCTUE_SERVICE_NAMESPACE`, `OCTUE_SERVICE_NAME` and `OCTUE_SERVICE_REVISION_TAG` when
  * they are unset or empty), the project (`GOOGLE_CLOUD_PROJECT`, else the delivery's origin), the topic
  * (`TWINED_SERVICES_TOPIC_NAME`, else the topic the delivery came from, else Octue's default) and the emulator hosts.
- * @param params - The environment, the default identity and the first delivery's origin.
+ * Configuration notices are logged to the logger, if one is given.
+ * @param params - The environment, the default identity, the first delivery's origin and a logger.
  * @returns The settings.
  * @throws InvalidServiceConfiguration for an invalid option or when no project can be found; InvalidServiceID for a
  *   bad identity; InvalidResourceName for a bad topic name.
@@ -100,10 +104,12 @@ export function resolveFunctionSettings(params: ResolveFunctionSettingsParams): 
     ...nonEmpty(params.env),
   };
   const { configuration, notices } = resolveServiceConfiguration({ env, cwd: params.cwd });
+  for (const notice of notices) params.logger?.[notice.level](notice.message);
+  const projectId = projectIdFor(configuration, origin);
   return {
-    configuration,
+    configuration: { ...configuration, projectId },
     serviceId: serviceIdFromConfiguration(configuration),
-    projectId: projectIdFor(configuration, origin),
+    projectId,
     topicName: topicNameFor(env, origin),
     pubsubEndpoint: env[PUBSUB_EMULATOR_HOST_ENV],
     storageEndpoint: env[STORAGE_EMULATOR_HOST_ENV],
