@@ -38,6 +38,10 @@ const KINDS = EVENT_KINDS.join(', ');
 
 type Record_ = Record<string, unknown>;
 
+// Lists this module already checked (frozen, so they cannot change afterwards), so an emulator made from the events
+// of a file that `fromFile` checked, or from another emulator's events, does not check 10 000 events twice.
+const checkedLists = new WeakMap<readonly ReplayableEvent[], NormalisedEvents>();
+
 function isObject(value: unknown): value is Record_ {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -119,11 +123,13 @@ function checkRecorded(entry: Record_, pointer: string, failures: ValidationFail
  * type and message, a result's manifest as an object).
  * @param input - The events.
  * @param source - Where they came from, for error messages.
- * @returns The events and what the emulator needs to know about them.
+ * @returns The events (a frozen list) and what the emulator needs to know about them.
  * @throws InvalidRecording when the list is not a list, is empty, or has malformed events (the first ten failures
  *   are listed, each with its JSON pointer).
  */
 export function normaliseEvents(input: unknown, source: EventsSource = {}): NormalisedEvents {
+  const known = Array.isArray(input) ? checkedLists.get(input) : undefined;
+  if (known !== undefined) return known;
   const base = source.pointer ?? '';
   const where = source.path === undefined ? '' : ` in '${source.path}'`;
   if (!Array.isArray(input)) {
@@ -181,5 +187,7 @@ export function normaliseEvents(input: unknown, source: EventsSource = {}): Norm
       { path: source.path, failures },
     );
   }
-  return { events, hasBareEvents, sender, questionUuid, finalKind };
+  const checked = { events: Object.freeze(events), hasBareEvents, sender, questionUuid, finalKind };
+  checkedLists.set(checked.events, checked);
+  return checked;
 }

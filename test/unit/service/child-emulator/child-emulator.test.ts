@@ -61,6 +61,16 @@ describe('Class: ChildEmulator', () => {
       expect(failure?.message).toContain(message);
     });
 
+    it("can be made from another emulator's events, which cannot be changed", async () => {
+      const original = new ChildEmulator({ events: [{ type: 'result', output_values: 1 }] });
+
+      const copy = new ChildEmulator({ events: original.events });
+
+      expect(Object.isFrozen(original.events)).toBe(true);
+      expect(copy.events).toBe(original.events);
+      expect((await copy.ask()).answer).toEqual({ outputValues: 1, outputManifest: null });
+    });
+
     it('throws InvalidServiceID for a malformed id', () => {
       expect(() => new ChildEmulator({ events: RECORDING, id: 'Not An Id' })).toThrow(InvalidServiceID);
     });
