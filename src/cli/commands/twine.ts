@@ -5,8 +5,10 @@ import { TwineFileNotFound } from '../../errors';
 import type { StrandName } from '../../core/twine';
 import { EXIT_CODES } from '../context';
 import type { CliContext } from '../context';
+import { writeOutputFile } from '../files';
 import { formatReport, reportError } from '../output';
 import type { CheckedDocument, ReportedError } from '../output';
+import { generateTwineTypes } from '../twine-types';
 
 /** The strand options of `skein twine validate`, in the order they are checked. */
 const STRAND_OPTIONS: readonly { flag: string; key: string; strand: StrandName }[] = [
@@ -84,8 +86,36 @@ function validateTwineCommand(context: CliContext, twinePath: string, options: V
   context.exitCode = report.valid ? EXIT_CODES.ok : EXIT_CODES.failed;
 }
 
+interface TypesOptions {
+  readonly output?: string;
+  readonly sdkModule: string;
+  readonly json?: boolean;
+}
+
+function exportedNames(declarations: string): string[] {
+  return [...declarations.matchAll(/^export (?:interface|type) (\w+)/gm)].map((match) => match[1] as string);
+}
+
+async function twineTypesCommand(context: CliContext, twinePath: string, options: TypesOptions): Promise<void> {
+  const twine = new Twine(readJsonFile(twinePath, 'twine'));
+  const declarations = await generateTwineTypes(twine, { source: twinePath, sdkModule: options.sdkModule });
+  const types = exportedNames(declarations);
+  if (options.output !== undefined) {
+    writeOutputFile(options.output, declarations);
+  }
+  if (options.json === true) {
+    const report = options.output === undefined ? { types, declarations } : { types, output: options.output };
+    context.io.out(`${JSON.stringify(report, null, 2)}\n`);
+  } else if (options.output === undefined) {
+    context.io.out(declarations);
+  } else {
+    context.io.out(`wrote ${types.length} types to ${options.output}: ${types.join(', ')}\n`);
+  }
+}
+
 /**
- * Adds the `twine` command group: `skein twine validate <twine.json> [strand files…] [--json]`.
+ * Adds the `twine` command group: `skein twine validate <twine.json> [strand files…] [--json]` and
+ * `skein twine types <twine.json> [-o file.d.ts] [--json]`.
  * @param program - The root command.
  * @param context - Output streams and the exit code to set.
  */
@@ -108,4 +138,19 @@ export function registerTwineCommands(program: Command, context: CliContext): vo
         'and JSON pointer), 2 unusable arguments (such as a file that does not exist).',
     )
     .action((twinePath: string, options: ValidateOptions) => validateTwineCommand(context, twinePath, options));
+  twine
+    .command('types')
+    .description(
+      'Generate TypeScript types for each strand of a twine (values, file tags, dataset keys, children, credentials) ' +
+        'and TypedAnalysis, so an app declared as run(analysis: TypedAnalysis) gets typed inputs and outputs.',
+    )
+    .argument('<twine>', 'path of the twine file (e.g. twine.json)')
+    .option('-o, --output <file>', 'write the types to this file (e.g. src/twine.d.ts) instead of standard output')
+    .option('--sdk-module <module>', 'the module the generated file imports Analysis from', 'skein')
+    .option('--json', 'print a machine-readable summary (the type names, and the declarations or the output file)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 types generated, 1 the twine is invalid, 2 unusable arguments (such as a missing file).',
+    )
+    .action((twinePath: string, options: TypesOptions) => twineTypesCommand(context, twinePath, options));
 }
