@@ -16,10 +16,35 @@ export interface CliIo {
   err(text: string): void;
 }
 
-/** What every command gets: the output streams, the environment, and the exit code it sets. */
+/** A stream progress bars can be drawn on (standard error in the real process). */
+export interface ProgressStream extends NodeJS.WritableStream {
+  /** Whether the stream is a terminal; bars are only drawn on terminals. */
+  readonly isTTY?: boolean;
+}
+
+/** The signals long-running commands stop on. */
+export type StopSignalName = 'SIGINT' | 'SIGTERM';
+
+/**
+ * What the CLI needs from its process beyond the output streams. `main` wires the real process; tests may leave any
+ * of these out (then no stop signals arrive and no progress bars are drawn).
+ */
+export interface CliHooks {
+  /**
+   * Calls `listener` when the process is asked to stop (SIGINT from Ctrl-C, or SIGTERM) while a long-running command
+   * (`skein start`, `skein emulators start`) runs.
+   * @returns A function that removes the listener.
+   */
+  onStopSignal?(listener: (signal: StopSignalName) => void): () => void;
+  /** Where progress bars are drawn (standard error); bars appear only when it is a terminal. */
+  readonly progressStream?: ProgressStream;
+}
+
+/** What every command gets: the output streams, the environment, process hooks and the exit code it sets. */
 export interface CliContext {
   readonly io: CliIo;
   readonly env: NodeJS.ProcessEnv;
+  readonly hooks: CliHooks;
   /** The process exit code; commands raise it when their input is invalid. */
   exitCode: number;
 }

@@ -1,18 +1,19 @@
 import { CommanderError } from 'commander';
 
-import { SkeinError, SkeinValidationError, TwineFileNotFound } from '../errors';
+import { ServiceConfigurationNotFound, SkeinError, SkeinValidationError, TwineFileNotFound } from '../errors';
 import { EXIT_CODES } from './context';
 
 /**
  * The exit code for an error that reached the top of the CLI.
  * @param error - What was thrown.
- * @returns 2 for unusable arguments (Commander's parse errors, named files that cannot be read), otherwise 1.
+ * @returns 2 for unusable arguments (Commander's parse errors, named files that cannot be read: twines, strand files,
+ *   the service configuration), otherwise 1.
  */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) {
     return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
   }
-  if (error instanceof TwineFileNotFound) {
+  if (error instanceof TwineFileNotFound || error instanceof ServiceConfigurationNotFound) {
     return EXIT_CODES.usage;
   }
   return EXIT_CODES.failed;

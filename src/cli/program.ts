@@ -1,7 +1,14 @@
 import { Command } from 'commander';
 
+import { registerAskCommand } from './commands/ask';
+import { registerAskLocalCommand } from './commands/ask-local';
+import { registerEmulatorsCommands } from './commands/emulators';
+import { registerQuestionCommands } from './commands/question';
+import { registerRunCommand } from './commands/run';
+import { registerStartCommand } from './commands/start';
 import { registerTwineCommands } from './commands/twine';
 import type { CliContext } from './context';
+import { logLevelOption } from './logging';
 import { packageVersion } from './package-version';
 
 const EXIT_CODES_HELP = `
@@ -10,7 +17,8 @@ Exit codes:
   1  invalid input (validation failed; each problem is listed) or the command failed
   2  unusable arguments: unknown option, missing argument, or a named file that does not exist or cannot be read
 
-Run with --debug to see stack traces of unexpected errors.`;
+Errors are printed on one line saying what was wrong; run with --debug to see stack traces.
+Logs go to standard error, results to standard output; --json gives machine-readable output.`;
 
 /**
  * Builds the `skein` command tree. Each command group lives in its own file under `commands/` and registers itself
@@ -23,6 +31,7 @@ export function buildProgram(context: CliContext): Command {
     .description('Skein: Octue-style serverless data services on Google Cloud.')
     .version(packageVersion(), '-V, --version', 'print the version of Skein')
     .option('--debug', 'print stack traces for errors')
+    .addOption(logLevelOption())
     .addHelpText('after', EXIT_CODES_HELP)
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
@@ -33,5 +42,11 @@ export function buildProgram(context: CliContext): Command {
     // Settings above are copied to every subcommand created below, so Commander never exits the process itself.
     .exitOverride();
   registerTwineCommands(program, context);
+  registerRunCommand(program, context);
+  registerStartCommand(program, context);
+  registerAskCommand(program, context);
+  registerAskLocalCommand(program, context);
+  registerQuestionCommands(program, context);
+  registerEmulatorsCommands(program, context);
   return program;
 }

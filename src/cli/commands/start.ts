@@ -1,0 +1,136 @@
+import type { Command } from 'commander';
+
+import { SERVICE_REVISION_TAG_ENV } from '../../core/service-id';
+import { ServiceAlreadyExists } from '../../errors';
+import { serviceFromConfiguration } from '../../service/configuration';
+import { LazyChildren, objectStore, pubSubTransport, resolveProjectId } from '../adapters';
+import { loadCommandConfiguration } from '../configuration';
+import type { CliContext } from '../context';
+import { parseSecondsArgument } from '../inputs';
+import { cliLogger } from '../logging';
+
+interface StartOptions {
+  readonly serviceConfig?: string;
+  readonly revisionTag?: string;
+  readonly timeout?: number;
+  readonly rm: boolean;
+  readonly allowExisting?: boolean;
+  readonly projectId?: string;
+  readonly storageEndpoint?: string;
+  readonly json?: boolean;
+}
+
+async function startCommand(context: CliContext, options: StartOptions, command: Command): Promise<void> {
+  const logger = cliLogger(context, command);
+  const fromEnv = context.env[SERVICE_REVISION_TAG_ENV];
+  if (options.revisionTag !== undefined && fromEnv) {
+    logger.warning(
+      'The `%s` environment variable %s has been overridden by the `--revision-tag` CLI option %s.',
+      SERVICE_REVISION_TAG_ENV,
+      JSON.stringify(fromEnv),
+      JSON.stringify(options.revisionTag),
+    );
+  }
+  const configuration = loadCommandConfiguration(
+    context,
+    {
+      path: options.serviceConfig,
+      overrides: options.revisionTag === undefined ? {} : { revisionTag: options.revisionTag },
+    },
+    logger,
+  );
+  const projectId = resolveProjectId(context.env, options.projectId ?? configuration.projectId);
+  const transport = pubSubTransport(context.env, projectId);
+  const store = objectStore(context.env, { storageEndpoint: options.storageEndpoint, projectId });
+  // The app's children ask over the same transport the service answers on.
+  const children = new LazyChildren(
+    () => ({ transport, objectStore: store, logger: logger.child('child') }),
+    async () => undefined,
+  );
+  const controller = new AbortController();
+  let stoppedBy: string = options.timeout === undefined ? 'signal' : 'timeout';
+  const removeListener = context.hooks.onStopSignal?.((signal) => {
+    stoppedBy = signal;
+    logger.info('Received %s: stopping once the questions being answered are answered.', signal);
+    controller.abort();
+  });
+  try {
+    const service = serviceFromConfiguration({
+      configuration,
+      transport,
+      objectStore: store,
+      childFactory: children.factory,
+      logger,
+    });
+    const print = (event: Record<string, unknown>, text: string): void => {
+      context.io.out(options.json === true ? `${JSON.stringify(event)}\n` : `${text}\n`);
+    };
+    await service
+      .serve({
+        signal: controller.signal,
+        ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout * 1000 }),
+        allowExisting: options.allowExisting === true,
+        deleteSubscriptionOnExit: options.rm,
+        onReady: (subscription) =>
+          print(
+            {
+              event: 'ready',
+              service_id: service.id,
+              subscription,
+              topic: transport.topicName,
+              project_id: projectId,
+            },
+            `Serving ${service.id} from the subscription ${subscription} on ${transport.topicName} (project ` +
+              `${projectId}). Stop with Ctrl-C.`,
+          ),
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof ServiceAlreadyExists)) throw error;
+        throw new ServiceAlreadyExists(
+          `The service ${service.id} is already being served (its subscription exists): stop the other instance, ` +
+            'start this one with another --revision-tag, or pass --allow-existing to share its questions.',
+          { serviceId: service.id, cause: error },
+        );
+      });
+    print({ event: 'stopped', service_id: service.id, reason: stoppedBy }, `Stopped serving ${service.id}.`);
+  } finally {
+    removeListener?.();
+    await children.close();
+    await transport.close();
+  }
+}
+
+/**
+ * Adds `skein start`: serves the configured service from its subscription on the services topic until stopped
+ * (Ctrl-C, SIGTERM, or `--timeout`), as `octue twined service start`.
+ * @param program - The root command.
+ * @param context - Output streams, environment and hooks (stop signals).
+ */
+export function registerStartCommand(program: Command, context: CliContext): void {
+  program
+    .command('start')
+    .description(
+      'Serve the service configured in octue.yaml: answer the questions addressed to it on the services topic ' +
+        '(Pub/Sub, or the emulator when PUBSUB_EMULATOR_HOST is set) until Ctrl-C, SIGTERM or --timeout.',
+    )
+    .option(
+      '-c, --service-config <file>',
+      'the octue.yaml (default OCTUE_SERVICE_CONFIGURATION_PATH, else ./octue.yaml)',
+    )
+    .option(
+      '--revision-tag <tag>',
+      'the revision tag to serve as (beats OCTUE_SERVICE_REVISION_TAG; default a generated two-word tag)',
+    )
+    .option('--timeout <seconds>', 'stop serving after this many seconds', parseSecondsArgument)
+    .option('--no-rm', "keep the service's subscription when stopping (it is deleted by default)")
+    .option('--allow-existing', "serve from the service's subscription even if it exists (another instance's)")
+    .option('-p, --project-id <id>', 'the Google Cloud project (default GOOGLE_CLOUD_PROJECT; demo-skein on emulators)')
+    .option('--storage-endpoint <url>', 'a GCS-compatible server for gs:// paths (default STORAGE_EMULATOR_HOST)')
+    .option('--json', 'print the ready and stopped notices as JSON lines')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 served and stopped cleanly, 1 the service could not start (e.g. no such topic, already ' +
+        'served, invalid configuration), 2 unusable arguments (such as a missing octue.yaml).',
+    )
+    .action((options: StartOptions, command: Command) => startCommand(context, options, command));
+}
