@@ -1,6 +1,10 @@
 import type { ChildRecord } from '../core/twine';
 import { NotImplementedYet } from '../errors';
-import type { ChildAnswer, ChildContext, ChildFactory, ChildLike, ChildQuestion } from './types';
+import { askMultiple } from './child/ask-multiple';
+import type { ErrorHandlingOptions, ErrorMatcher } from './child/types';
+import { createLogger } from './logging';
+import type { Logger } from './logging';
+import type { AnalysisChild, ChildAnswer, ChildContext, ChildFactory, ChildLike, ChildQuestion } from './types';
 
 /** One question an analysis asked a child, as recorded in crash diagnostics (`questions.json`). */
 export type RecordedQuestion = Readonly<Record<string, unknown>>;
@@ -21,6 +25,8 @@ export interface InstantiateChildrenParams {
   readonly originator: string | undefined;
   /** Receives each question with the child's received events once the ask ends (successfully or not). */
   readonly record: (question: RecordedQuestion) => void;
+  /** Where `askMultiple` logs its progress; default nowhere. */
+  readonly logger?: Logger;
 }
 
 function snakeCase(key: string): string {
@@ -57,8 +63,9 @@ function unavailableChild(record: ChildRecord): ChildLike {
  * @param params - The records, the factory and the lineage.
  * @returns The children by key.
  */
-export function instantiateChildren(params: InstantiateChildrenParams): Record<string, ChildLike> {
-  const children: Record<string, ChildLike> = {};
+export function instantiateChildren(params: InstantiateChildrenParams): Record<string, AnalysisChild> {
+  const children: Record<string, AnalysisChild> = {};
+  const logger = params.logger ?? createLogger();
   for (const record of params.records) {
     const child = params.factory === undefined ? unavailableChild(record) : params.factory(record, params.context);
     const ask = async (question: ChildQuestion = {}): Promise<ChildAnswer> => {
@@ -82,6 +89,14 @@ export function instantiateChildren(params: InstantiateChildrenParams): Record<s
         return child.receivedEvents;
       },
       ask,
+      askMultiple: (questions, options = {}) =>
+        // The child's own ask applies the error-handling fields (a Child or a ChildEmulator does).
+        askMultiple<ChildQuestion & ErrorHandlingOptions, ChildAnswer>(
+          ask,
+          questions as readonly (ChildQuestion & ErrorHandlingOptions)[],
+          { ...options, preventRetriesWhen: options.preventRetriesWhen as readonly ErrorMatcher[] | undefined },
+          logger,
+        ),
     };
   }
   return children;

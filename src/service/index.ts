@@ -25,6 +25,7 @@ export type { RecordedQuestion, InstantiateChildrenParams } from './children';
 export { resolveCredentials } from './credentials';
 export type { MutableEnvironment } from './credentials';
 export { Diagnostics } from './diagnostics';
+export { LocalFiles, ANALYSIS_TEMPORARY_DIRECTORY_PREFIX } from './local-files';
 export { ESSENTIAL_MONITORS_SCHEMA_ID, sendStatusText, sendEstimatedSecondsRemaining } from './essential-monitors';
 export type { MonitorMessageTarget, StatusTextMessage, EstimatedSecondsRemainingMessage } from './essential-monitors';
 export {
@@ -44,6 +45,8 @@ export type {
   ChildQuestion,
   ChildAnswer,
   ChildLike,
+  AnalysisChild,
+  AnalysisAskMultipleOptions,
   ChildContext,
   ChildFactory,
   SecretSource,

@@ -47,6 +47,35 @@ export interface ChildLike {
   readonly receivedEvents?: readonly unknown[];
 }
 
+/** Error handling and concurrency for {@link AnalysisChild.askMultiple} (as `Child.askMultiple` takes them). */
+export interface AnalysisAskMultipleOptions {
+  /** The most questions in flight at once; default `min(32, number of questions)`. */
+  readonly maxConcurrency?: number;
+  /** Throw the first failure once all have finished (default true); when false, errors come back as answers. */
+  readonly raiseErrors?: boolean;
+  /** With `raiseErrors: false`, how often to ask a failed question again (default 0). */
+  readonly maxRetries?: number;
+  /** With `raiseErrors: false`, errors matching these are returned without retries. */
+  readonly preventRetriesWhen?: readonly unknown[];
+  /** With `raiseErrors: false`, log the error left after the last retry (default true). */
+  readonly logErrors?: boolean;
+}
+
+/**
+ * A child as an app sees it in `analysis.children[key]`: questions carry the analysis's lineage and are recorded for
+ * diagnostics, and several questions can be asked at once with bounded concurrency.
+ */
+export interface AnalysisChild extends ChildLike {
+  /**
+   * Asks several questions, at most `maxConcurrency` at a time (Octue's `ask_multiple`).
+   * @param questions - The questions; per-question error-handling fields override `options`.
+   * @param options - Concurrency and error handling for all questions.
+   * @returns The answers in question order.
+   * @throws The first failure once every question has finished, unless `raiseErrors` is false.
+   */
+  askMultiple(questions: readonly ChildQuestion[], options?: AnalysisAskMultipleOptions): Promise<ChildAnswer[]>;
+}
+
 /** What a {@link ChildFactory} is told besides the child's record. */
 export interface ChildContext {
   /** The SRUID of the service whose analysis uses the child (the asking service). */

@@ -1,6 +1,6 @@
 import { InvalidInputException } from '../../errors';
 import type { Logger } from '../logging';
-import type { AskMultipleOptions, AskResult, ChildAskOptions } from './types';
+import type { AskMultipleOptions, ErrorHandlingOptions } from './types';
 
 /** The most questions `askMultiple` has in flight at once unless told otherwise (Octue's thread-pool cap). */
 export const DEFAULT_MAX_CONCURRENCY = 32;
@@ -17,12 +17,12 @@ export const DEFAULT_MAX_CONCURRENCY = 32;
  * @returns The results in question order.
  * @throws InvalidInputException for a bad `maxConcurrency`; the first question's error, as described.
  */
-export async function askMultiple(
-  ask: (question: ChildAskOptions) => Promise<AskResult>,
-  questions: readonly ChildAskOptions[],
+export async function askMultiple<Question extends ErrorHandlingOptions, Result>(
+  ask: (question: Question) => Promise<Result>,
+  questions: readonly Question[],
   options: AskMultipleOptions,
   logger: Logger,
-): Promise<AskResult[]> {
+): Promise<Result[]> {
   const count = questions.length;
   const bound = options.maxConcurrency ?? Math.min(DEFAULT_MAX_CONCURRENCY, count);
   if (options.maxConcurrency !== undefined && (!Number.isInteger(bound) || bound < 1)) {
@@ -33,13 +33,13 @@ export async function askMultiple(
   if (count === 0) return [];
   logger.info('Asking %d questions with at most %d at once.', count, bound);
 
-  const results = new Array<AskResult>(count);
+  const results = new Array<Result>(count);
   const failures: unknown[] = [];
   let next = 0;
   let answered = 0;
   const worker = async (): Promise<void> => {
     for (let index = next++; index < count; index = next++) {
-      const question = questions[index] as ChildAskOptions;
+      const question = questions[index] as Question;
       try {
         results[index] = await ask({
           ...question,
