@@ -12,6 +12,7 @@ import { sendEstimatedSecondsRemaining, sendStatusText } from './essential-monit
 import type { EstimatedSecondsRemainingMessage, StatusTextMessage } from './essential-monitors';
 import { createLogger } from './logging';
 import type { Logger } from './logging';
+import { LocalFiles } from './local-files';
 import { finaliseOutputs } from './outputs';
 import type { ChildLike } from './types';
 
@@ -57,6 +58,8 @@ export interface AnalysisInit {
   readonly logger?: Logger;
   /** Clock for periodic monitor messages and monitor timestamps. */
   readonly clock?: Clock;
+  /** The analysis's local files (the Runner deletes them afterwards when `deleteLocalFiles` is on). */
+  readonly localFiles?: LocalFiles;
 }
 
 /** Options of {@link Analysis.finalise}. */
@@ -121,6 +124,7 @@ export class Analysis {
   private readonly clock: Clock;
   private readonly handleMonitorMessage: ((data: unknown) => void) | undefined;
   private readonly periodicTimers = new Set<TimerHandle>();
+  private readonly localFiles: LocalFiles;
   private isFinalised = false;
 
   /**
@@ -150,6 +154,7 @@ export class Analysis {
     this.logger = this.libraryLogger.withName('app');
     this.clock = init.clock ?? systemClock;
     this.handleMonitorMessage = init.handleMonitorMessage;
+    this.localFiles = init.localFiles ?? new LocalFiles();
   }
 
   /**
@@ -234,6 +239,15 @@ export class Analysis {
    */
   sendEstimatedSecondsRemaining(seconds: number): EstimatedSecondsRemainingMessage {
     return sendEstimatedSecondsRemaining(this, seconds, this.serviceName(), this.clock.now());
+  }
+
+  /**
+   * Makes a temporary directory for the app's own files. When the Runner's `deleteLocalFiles` is on, it is deleted
+   * with its contents once the analysis has finished (Octue's `RegisteredTemporaryDirectory`); otherwise it stays.
+   * @returns Its absolute path.
+   */
+  createTemporaryDirectory(): Promise<string> {
+    return this.localFiles.createTemporaryDirectory();
   }
 
   /**

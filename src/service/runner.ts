@@ -16,6 +16,7 @@ import type { Clock } from './clock';
 import { resolveCredentials } from './credentials';
 import type { MutableEnvironment } from './credentials';
 import { Diagnostics } from './diagnostics';
+import { LocalFiles } from './local-files';
 import { createLogger, runWithLogContext } from './logging';
 import type { Logger } from './logging';
 import { prepareOutputs } from './outputs';
@@ -62,8 +63,11 @@ export interface RunnerOptions {
   readonly serviceId?: string;
   readonly serviceRegistries?: readonly ServiceRegistry[];
   /**
-   * Accepted for Octue compatibility; Skein does not yet track files downloaded during an analysis, so nothing is
-   * deleted (a warning says so).
+   * Once an analysis has finished successfully, delete the files downloaded during it and the temporary directories
+   * made for it (Octue's `delete_local_files`; default false): files downloaded through `analysis.objectStore` or as
+   * datafiles of its input and configuration manifests (with the temporary directory Skein made for each download),
+   * and directories from `analysis.createTemporaryDirectory()`. The configuration manifest is then loaded for each
+   * analysis, so that a later analysis never sees the deleted copies of an earlier one.
    */
   readonly deleteLocalFiles?: boolean;
   /** The object store for manifests, output uploads and diagnostics. */
@@ -115,9 +119,6 @@ export class Runner {
       configurationManifest: options.configurationManifest,
     });
     this.configuration = { values: validated.configurationValues, manifest: validated.configurationManifest };
-    if (options.deleteLocalFiles) {
-      this.logger.warning('deleteLocalFiles is not supported yet: files downloaded during analyses are kept.');
-    }
     this.logger.debug('Configuration validated.');
   }
 
@@ -170,7 +171,9 @@ export class Runner {
 
   private async runAnalysis(analysisId: string, params: RunParams, saveDiagnostics: string): Promise<Analysis> {
     const { options, twine } = this;
-    const store = options.objectStore;
+    const deleteLocalFiles = options.deleteLocalFiles ?? false;
+    const localFiles = new LocalFiles();
+    const store = deleteLocalFiles ? localFiles.trackDownloads(options.objectStore) : options.objectStore;
     const diagnostics = new Diagnostics({
       cloudPath: options.diagnosticsCloudPath,
       objectStore: store,
@@ -196,10 +199,14 @@ export class Runner {
       // As Octue (`children or self.children`), an empty list from the question keeps the configured children.
       children: isEmptyList(params.children) ? options.children : (params.children ?? options.children),
     });
-    const inputManifest = await this.loadManifest('input_manifest', inputs.inputManifest);
-    const configurationManifest = await this.configurationManifest.get(() =>
-      this.loadManifest('configuration_manifest', this.configuration.manifest),
-    );
+    const inputManifest = await this.loadManifest('input_manifest', inputs.inputManifest, store);
+    const loadConfigurationManifest = (): Promise<Manifest | undefined> =>
+      this.loadManifest('configuration_manifest', this.configuration.manifest, store);
+    // Shared between analyses, unless each analysis deletes what it downloaded.
+    const configurationManifest = deleteLocalFiles
+      ? await loadConfigurationManifest()
+      : await this.configurationManifest.get(loadConfigurationManifest);
+    localFiles.watchManifests([inputManifest, configurationManifest]);
     this.logger.debug('Inputs validated.');
 
     const children = instantiateChildren({
@@ -229,6 +236,7 @@ export class Runner {
       serviceId: options.serviceId,
       logger: options.logger,
       clock: options.clock,
+      localFiles,
     });
 
     const crashed = async (error: unknown, what: string): Promise<never> => {
@@ -255,6 +263,8 @@ export class Runner {
       await crashed(error, 'The outputs could not be finalised.');
     }
     if (saveDiagnostics === 'SAVE_DIAGNOSTICS_ON') await diagnostics.upload();
+    // As Octue, only after a successful analysis: a crashed one keeps its files for investigation.
+    if (deleteLocalFiles) await localFiles.delete(this.logger);
     return analysis;
   }
 
@@ -262,10 +272,10 @@ export class Runner {
   private async loadManifest(
     strand: 'input_manifest' | 'configuration_manifest',
     data: unknown,
+    store: ObjectStore | undefined,
   ): Promise<Manifest | undefined> {
     if (data === undefined || data === null) return undefined;
-    const manifest =
-      data instanceof Manifest ? data : await Manifest.fromPrimitive(data, { store: this.options.objectStore });
+    const manifest = data instanceof Manifest ? data : await Manifest.fromPrimitive(data, { store });
     this.twine.validateManifest(strand, manifest);
     return manifest;
   }
