@@ -1,6 +1,6 @@
 import type { ActiveSubscription, ReceivedMessage, Transport } from '../core/ports/transport';
 import { childSubscription } from '../core/topology';
-import { ServiceAlreadyExists, ServiceNotFound, SubscriptionAlreadyExists } from '../errors';
+import { InvalidInputException, ServiceAlreadyExists, ServiceNotFound, SubscriptionAlreadyExists } from '../errors';
 import type { Logger } from './logging';
 
 /** Options for serving questions from a subscription (Octue's `Service.serve`). */
@@ -15,6 +15,13 @@ export interface ServeOptions {
   readonly deleteSubscriptionOnExit?: boolean;
   /** Called once the subscription is live, with its name. */
   readonly onReady?: (subscriptionName: string) => void;
+  /**
+   * Once stopping, how many milliseconds to wait for answers in flight before stopping without them (an app that
+   * hangs would otherwise keep the service from ever stopping). Their questions were acknowledged when claimed, so
+   * they are not redelivered: their parents stop receiving heartbeats, time out and may retry. Default: wait as long
+   * as they take.
+   */
+  readonly stopGracePeriodMs?: number;
 }
 
 /** What {@link serveQuestions} needs. */
@@ -41,16 +48,48 @@ function stopped(signal: AbortSignal | undefined, timeoutMs: number | undefined)
   });
 }
 
+// Closes the subscription (which waits for the handlers in flight), giving up on them after the grace period: the
+// close then goes on in the background and is only logged.
+async function closeWithin(
+  active: ActiveSubscription,
+  gracePeriodMs: number | undefined,
+  logger: Logger,
+): Promise<void> {
+  const closing = active.close();
+  if (gracePeriodMs === undefined) return closing;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<'expired'>((resolve) => {
+    timer = setTimeout(() => resolve('expired'), gracePeriodMs);
+  });
+  try {
+    const outcome = await Promise.race([closing.then(() => 'closed' as const), expired]);
+    if (outcome === 'expired') {
+      logger.warning(
+        'Answers were still running %d ms after stopping began; stopping without them (their parents will time out).',
+        gracePeriodMs,
+      );
+      closing.catch((error: unknown) => logger.exception('Closing the subscription failed.', error));
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Serves a service's questions: checks the services topic exists, creates the service's subscription (named after its
  * SRUID, filtered to questions addressed to it, never expiring), answers each delivered question until stopped, then
- * closes the subscription (answers in flight finish first) and deletes it when asked.
+ * closes the subscription (answers in flight finish first, within `stopGracePeriodMs` when given) and deletes it
+ * when asked.
  * @param params - The service, transport, answer function and options.
  * @throws ServiceNotFound when the services topic does not exist; ServiceAlreadyExists when the subscription exists
- *   and `allowExisting` is not set; the transport's errors.
+ *   and `allowExisting` is not set; InvalidInputException for a bad `stopGracePeriodMs`; the transport's errors.
  */
 export async function serveQuestions(params: ServeQuestionsParams): Promise<void> {
   const { serviceId, transport, logger, options } = params;
+  const grace = options.stopGracePeriodMs;
+  if (grace !== undefined && !(Number.isFinite(grace) && grace >= 0)) {
+    throw new InvalidInputException(`stopGracePeriodMs must be a number of milliseconds >= 0; received ${grace}.`);
+  }
   logger.info("Starting <Service('%s')>.", serviceId);
   if (!(await transport.topicExists())) {
     throw new ServiceNotFound(
@@ -85,7 +124,7 @@ export async function serveQuestions(params: ServeQuestionsParams): Promise<void
     await stopped(options.signal, options.timeoutMs);
     logger.info("Stopping <Service('%s')>.", serviceId);
   } finally {
-    await active?.close();
+    if (active !== undefined) await closeWithin(active, grace, logger);
     if (options.deleteSubscriptionOnExit) {
       await transport.deleteSubscription(spec.name).catch((error: unknown) => {
         logger.exception(`Deletion of the subscription '${spec.name}' failed.`, error);
