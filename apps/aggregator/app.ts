@@ -1,7 +1,5 @@
 import { Manifest } from '../../src/core/resources';
-import type { Dataset } from '../../src/core/resources';
-import type { Analysis, ChildLike } from '../../src/service';
-import { mapWithConcurrency } from '../shared/concurrency';
+import type { Analysis, AnalysisChild } from '../../src/service';
 import { poolTableSummaries } from '../shared/statistics';
 import type { TableSummary } from '../shared/statistics';
 import { readChildSummary } from './answers';
@@ -68,8 +66,9 @@ class Progress {
   }
 }
 
-function csvStatsChild(analysis: Analysis): ChildLike {
-  const child = analysis.children[CSV_STATS_CHILD_KEY];
+function csvStatsChild(analysis: Analysis): AnalysisChild {
+  // The Runner's children are AnalysisChild wrappers (ask with lineage, askMultiple).
+  const child = analysis.children[CSV_STATS_CHILD_KEY] as AnalysisChild | undefined;
   if (child === undefined) {
     throw new ChildNotConfigured(
       `The aggregator needs a '${CSV_STATS_CHILD_KEY}' child: give the runner children ` +
@@ -82,8 +81,8 @@ function csvStatsChild(analysis: Analysis): ChildLike {
 
 /**
  * The aggregator app: for each input dataset (one per group) it asks a csv-stats child for the group's summary, at
- * most `max_parallel_questions` at once, relaying the children's progress and sending a monitor message as each group
- * finishes; then it pools the groups' column statistics exactly (Chan et al.) and sets the output values
+ * most `max_parallel_questions` at once (`askMultiple`), relaying the children's progress and sending a monitor message
+ * per finished group; then it pools the groups' column statistics exactly (Chan et al.) and sets the output values
  * `{groups, combined}`.
  * @param analysis - The analysis (see the twine, twines/aggregator.json).
  * @throws ChildNotConfigured without a csv-stats child; NoInputDatasets without input datasets; InvalidChildAnswer for
@@ -111,23 +110,21 @@ export async function run(analysis: Analysis): Promise<void> {
     configuration.max_parallel_questions,
   );
 
-  // The Runner's children offer `ask` only (no askMultiple), so the questions are bounded here.
-  const summaries = await mapWithConcurrency(
-    groups,
-    configuration.max_parallel_questions,
-    async ([group, dataset]: [string, Dataset]) => {
-      const { answer } = await child.ask({
-        inputManifest: new Manifest({ datasets: { tables: dataset } }),
-        ...(input.columns === undefined ? {} : { inputValues: { columns: input.columns } }),
-        allowLocalFiles: configuration.allow_local_files,
-        handleMonitorMessage: (data: unknown) => progress.relay(group, data),
-      });
-      const summary = readChildSummary(answer, group, child.id);
-      analysis.logger.info('Group %s: %d rows summarised.', group, summary.rows);
-      progress.finish(group);
-      return summary;
-    },
+  const answers = await child.askMultiple(
+    groups.map(([group, dataset]) => ({
+      inputManifest: new Manifest({ datasets: { tables: dataset } }),
+      ...(input.columns === undefined ? {} : { inputValues: { columns: input.columns } }),
+      allowLocalFiles: configuration.allow_local_files,
+      handleMonitorMessage: (data: unknown) => progress.relay(group, data),
+    })),
+    { maxConcurrency: configuration.max_parallel_questions },
   );
+  const summaries = groups.map(([group], index) => {
+    const summary = readChildSummary(answers[index]?.answer, group, child.id);
+    analysis.logger.info('Group %s: %d rows summarised.', group, summary.rows);
+    progress.finish(group);
+    return summary;
+  });
 
   const output: AggregatorOutput = {
     groups: Object.fromEntries(groups.map(([group], index) => [group, summaries[index] as TableSummary])),
