@@ -125,10 +125,14 @@ export function functionHandlers(options: FunctionHandlerOptions): FunctionHandl
 
   return {
     async cloudEvent(event) {
-      const data = field(event, 'data');
+      // functions-framework passes a push body it cannot convert (one with empty data) through unchanged, so the
+      // message is then at the top level; reading it there lets the drop be logged with the message's id.
+      const passedThrough = field(event, 'data') === undefined && field(event, 'message') !== undefined;
+      const data = passedThrough ? event : field(event, 'data');
       const origin = deliveryOrigin(field(event, 'source'), field(data, 'subscription'));
       const fallbacks = { id: field(event, 'id'), time: field(event, 'time') };
-      const report = await handle(field(data, 'message'), '/data/message', origin, fallbacks);
+      const pointer = passedThrough ? '/message' : '/data/message';
+      const report = await handle(field(data, 'message'), pointer, origin, fallbacks);
       return report.acknowledged ? report : refuse(report);
     },
 

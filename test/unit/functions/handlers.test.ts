@@ -276,17 +276,33 @@ describe('Function: functionHandlers', () => {
   });
 
   describe('Method: cloudEvent', () => {
-    it('acknowledges a CloudEvent without a Pub/Sub message (as functions-framework passes an empty one through)', async () => {
+    it('acknowledges a push body with empty data, which functions-framework passes through unconverted', async () => {
       // Prepare
       const handlers = handlersFor(squareService());
-      const envelope = { message: { messageId: '9', attributes: {} }, subscription: 'projects/p/subscriptions/s' };
+      const body = {
+        message: { messageId: '9', attributes: { recipient: CHILD } },
+        subscription: 'projects/p/subscriptions/s',
+      };
 
       // Act
-      const report = await handlers.cloudEvent(envelope as never);
+      const report = await handlers.cloudEvent(body as never);
 
       // Assess
-      expect(report).toMatchObject({ status: 'undeliverable', acknowledged: true, messageId: undefined });
-      expect(report.detail).toContain('/data/message');
+      expect(report).toMatchObject({ status: 'undeliverable', acknowledged: true, messageId: '9' });
+      expect(report.detail).toContain('has no data');
+      expect(runs).toBe(0);
+    });
+
+    it('acknowledges a CloudEvent whose data holds no Pub/Sub message', async () => {
+      // Prepare
+      const handlers = handlersFor(squareService());
+
+      // Act
+      const report = await handlers.cloudEvent({ id: 'e-1', source: '//pubsub.googleapis.com/', data: { other: 1 } });
+
+      // Assess
+      expect(report).toMatchObject({ status: 'undeliverable', acknowledged: true, messageId: 'e-1' });
+      expect(report.detail).toContain('no Pub/Sub message at /data/message');
     });
   });
 
