@@ -1,0 +1,62 @@
+// The composition roots in functions/: each builds its service from the environment on the first event. A message
+// addressed to another service is dropped only after the service is built (its SRUID decides), so it shows the build
+// worked without any Pub/Sub traffic.
+import type { CloudEventLike, DeliveryReport } from '../../../src/functions';
+import { RedeliveryRequested } from '../../../src/errors';
+import { questionMessage } from '../service/helpers';
+import { cloudEventOf, jsonMessage } from './events';
+
+type Handler = (event: CloudEventLike) => Promise<DeliveryReport>;
+
+const saved = { ...process.env };
+
+afterEach(() => {
+  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+  Object.assign(process.env, saved);
+});
+
+function loadFunctions(env: Record<string, string>): { csvStats: Handler; aggregator: Handler } {
+  Object.assign(process.env, env);
+  let loaded: { csvStats: Handler; aggregator: Handler } | undefined;
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    loaded = require('../../../functions') as { csvStats: Handler; aggregator: Handler };
+  });
+  return loaded as { csvStats: Handler; aggregator: Handler };
+}
+
+const elsewhere = (): CloudEventLike => {
+  const { data, attributes } = questionMessage();
+  return cloudEventOf(jsonMessage({ data, attributes: { ...attributes, recipient: 'acme/other:1.0.0' } }));
+};
+
+describe('Module: functions/index', () => {
+  it.each(['csvStats', 'aggregator'] as const)(
+    'exports %s, which builds its service on the first event and drops messages for other services',
+    async (name) => {
+      // Prepare
+      const handler = loadFunctions({ GOOGLE_CLOUD_PROJECT: 'demo-functions' })[name];
+
+      // Act
+      const report = await handler(elsewhere());
+
+      // Assess
+      expect(report).toMatchObject({ status: 'not-addressed', acknowledged: true });
+    },
+  );
+
+  it.each(['csvStats', 'aggregator'] as const)(
+    'refuses events (5xx) while %s cannot be built from its environment',
+    async (name) => {
+      // Prepare
+      const handler = loadFunctions({ OCTUE_SERVICE_REVISION_TAG: '1.0-' })[name];
+
+      // Act
+      const handling = handler(elsewhere());
+
+      // Assess: the module registry is isolated, so the class is matched by name.
+      await expect(handling).rejects.toMatchObject({ name: RedeliveryRequested.name });
+      await expect(handler(elsewhere())).rejects.toThrow("The service could not be built: '1.0-' is not a valid");
+    },
+  );
+});
