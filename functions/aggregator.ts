@@ -22,6 +22,7 @@ function buildAggregator(origin: DeliveryOrigin): Service {
   const { projectId, topicName } = settings;
   const transport = new PubSubTransport({ projectId, topicName, apiEndpoint: settings.pubsubEndpoint });
   const objectStore = new GcsObjectStore({ projectId, apiEndpoint: settings.storageEndpoint });
+  // No secretSource: the twine has no credentials strand (else: new SecretManagerSource({ projectId })).
   // The deployed csv-stats unless SKEIN_CHILDREN names other children.
   const children =
     settings.configuration.children ??

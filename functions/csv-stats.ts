@@ -22,6 +22,7 @@ function buildCsvStats(origin: DeliveryOrigin): Service {
   const { projectId, topicName } = settings;
   const transport = new PubSubTransport({ projectId, topicName, apiEndpoint: settings.pubsubEndpoint });
   const objectStore = new GcsObjectStore({ projectId, apiEndpoint: settings.storageEndpoint });
+  // No secretSource: the twine has no credentials strand (else: new SecretManagerSource({ projectId })).
   return serviceFromConfiguration({
     configuration: settings.configuration,
     serviceId: settings.serviceId,
