@@ -61,6 +61,7 @@ class Progress {
       status,
       groups_finished: this.finished,
       group_count: fractions.length,
+      group_fraction: this.fractions.get(group) ?? 0,
       fraction: fractions.reduce((sum, fraction) => sum + fraction, 0) / fractions.length,
     });
   }

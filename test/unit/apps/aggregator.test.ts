@@ -92,7 +92,13 @@ describe('Function: run (aggregator)', () => {
   });
 
   it('asks a csv-stats service per site and pools the statistics of every row exactly', async () => {
-    const messages: { group: string; status: string; groups_finished: number; fraction: number }[] = [];
+    const messages: {
+      group: string;
+      status: string;
+      groups_finished: number;
+      group_fraction: number;
+      fraction: number;
+    }[] = [];
 
     const analysis = await aggregatorRunner().run({
       inputManifest: await exampleManifest(),
@@ -111,6 +117,7 @@ describe('Function: run (aggregator)', () => {
     expect(finished.map((message) => message.groups_finished)).toEqual([1, 2, 3]);
     expect(finished.map((message) => message.group).sort()).toEqual([...SITES]);
     expect(finished.at(-1)?.fraction).toBe(1);
+    expect(finished.map((message) => message.group_fraction)).toEqual([1, 1, 1]);
     expect(messages.some((message) => message.status === 'progress')).toBe(true);
     const fractions = messages.map((message) => message.fraction);
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
