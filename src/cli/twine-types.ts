@@ -1,4 +1,3 @@
-import { compile } from 'json-schema-to-typescript';
 import type { JSONSchema4 } from 'json-schema';
 
 import type { Twine } from '../core/twine';
@@ -162,6 +161,8 @@ export async function generateTwineTypes(twine: Twine, options: TwineTypesOption
     required: collected.required,
     definitions: collected.definitions,
   };
+  // Loaded only here: the generator and the formatter it brings are large, and no other command needs them.
+  const { compile } = await import('json-schema-to-typescript');
   const declarations = await compile(root, ROOT_NAME, {
     bannerComment: '',
     unknownAny: true,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 
 import ts from 'typescript';
 
+import { MANIFEST_SCHEMA_ID } from '../../../src/core/twine';
 import { ROOT, skein } from './helpers';
 
 const CHILD_SERVICES_PARENT = 'test/fixtures/octue/twines/template-child-services__parent_service.json';
@@ -85,6 +86,47 @@ describe('Command: skein twine types', () => {
       '}',
     ].join('\n');
     expect(typeCheck({ 'parent-types.ts': run.stdout, 'parent-app.ts': app }, temp)).toEqual([]);
+  });
+
+  it('types local references, references to other documents as unknown, and optional strands as possibly undefined', async () => {
+    const twine = join(temp, 'references-twine.json');
+    writeFileSync(
+      twine,
+      JSON.stringify({
+        configuration_values_schema: {
+          $schema: 'https://json-schema.org/draft/2020-12/schema',
+          optional: true,
+          type: 'object',
+          properties: { point: { $ref: '#/$defs/point' }, manifest: { $ref: MANIFEST_SCHEMA_ID } },
+          required: ['point'],
+          $defs: { point: { type: 'object', properties: { x: { type: 'number' } }, required: ['x'] } },
+        },
+      }),
+    );
+    const run = await skein(['twine', 'types', twine]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^export interface ConfigurationValues \{\n {2}point: Point;\n/m);
+    expect(run.stdout).toMatch(/^export interface Point \{\n {2}x: number;/m);
+    expect(run.stdout).toMatch(/^ {2}manifest\?: unknown;$/m);
+    expect(run.stdout).toMatch(/Defined by the schema at https:\/\/jsonschema\.registry\.octue\.com\/octue\/manifest/);
+    expect(run.stdout).toMatch(/^ {2}readonly configurationValues: ConfigurationValues \| undefined;$/m);
+    expect(run.stdout).not.toMatch(/optional/);
+  });
+
+  it('quotes dataset keys and lists credential names; TypedAnalysis is Analysis for a twine without strands', async () => {
+    const twine = join(temp, 'names-twine.json');
+    writeFileSync(
+      twine,
+      JSON.stringify({ input_manifest: { datasets: { "o'clock": {} } }, credentials: [{ name: 'API_KEY' }] }),
+    );
+    const named = await skein(['twine', 'types', twine]);
+    expect(named.stdout).toMatch(/^export type InputManifestDatasetKey = 'o\\'clock';$/m);
+    expect(named.stdout).toMatch(/^export type CredentialName = 'API_KEY';$/m);
+    expect(named.stdout).toMatch(/^ {2}readonly credentials: Readonly<Record<CredentialName, string>>;$/m);
+    const empty = join(temp, 'empty-twine.json');
+    writeFileSync(empty, '{}');
+    const plain = await skein(['twine', 'types', empty]);
+    expect(plain.stdout).toMatch(/^export type TypedAnalysis = Analysis;$/m);
   });
 
   it('prints the type names and declarations with --json', async () => {
