@@ -108,8 +108,8 @@ export class Child implements ChildLike {
    * @returns The answer (or error, or `null`) and the question uuid.
    * @throws InvalidServiceID when the child's id has no revision tag; InvalidInputException for bad options;
    *   FileLocationError when the input manifest has local data and `allowLocalFiles` is false; InvalidEvent when the
-   *   question is malformed; the transport's errors; and, with `raiseErrors`, the child's re-created error or a
-   *   QuestionTimeout.
+   *   question is malformed; MessageTooLarge when it is over Pub/Sub's 10 MB limit (nothing is set up or sent); the
+   *   transport's errors; and, with `raiseErrors`, the child's re-created error or a QuestionTimeout.
    */
   ask(options: ChildAskOptions & { readonly asynchronous: true }): Promise<AskResult<null>>;
   ask(options: ChildAskOptions & { readonly pushEndpoint: string }): Promise<AskResult<null>>;

@@ -16,6 +16,7 @@ import type {
   SaveDiagnostics,
 } from '../../core/events';
 import type { ObjectStore } from '../../core/ports/object-store';
+import { assertPublishable } from '../../core/ports/transport';
 import type { OutgoingMessage } from '../../core/ports/transport';
 import { parseServiceId } from '../../core/service-id';
 import { InvalidServiceID } from '../../errors';
@@ -50,7 +51,8 @@ export interface QuestionToPublish {
  * @param question - The question's parts.
  * @param sources - Clock and UUID sources for the attributes.
  * @returns The message to publish and its attributes.
- * @throws InvalidEvent when the question would be invalid (e.g. malformed children or inputs that are not JSON).
+ * @throws InvalidEvent when the question would be invalid (e.g. malformed children or inputs that are not JSON);
+ *   MessageTooLarge when it is over Pub/Sub's 10 MB limit.
  */
 export function buildQuestionMessage(
   question: QuestionToPublish,
@@ -83,10 +85,10 @@ export function buildQuestionMessage(
   // Check what will travel, parsed back as the child will parse it, so a bad question fails here and not silently
   // at the child (which drops invalid questions without answering).
   validateEvent({ event: parseEventData(data), attributes });
-  return {
-    message: { data, attributes: encodeAttributes(attributes), orderingKey: attributes.question_uuid },
-    attributes,
-  };
+  const message = { data, attributes: encodeAttributes(attributes), orderingKey: attributes.question_uuid };
+  // The transport refuses oversized messages too, but only when publishing: after the answer route is set up.
+  assertPublishable(message);
+  return { message, attributes };
 }
 
 /** Who asks whom, and the ports a question is prepared with. */
@@ -108,7 +110,7 @@ export interface QuestionContext {
  * @param retryCount - Which attempt this is.
  * @returns The question's uuid and its message.
  * @throws InvalidServiceID when the child's id has no revision tag; FileLocationError for local files not allowed;
- *   InvalidEvent when the question would be invalid.
+ *   InvalidEvent when the question would be invalid; MessageTooLarge when it is over Pub/Sub's 10 MB limit.
  */
 export async function prepareQuestion(
   context: QuestionContext,
