@@ -50,13 +50,13 @@ function manifestPrimitive(manifest: unknown): ManifestPrimitive | undefined {
 /**
  * Publishes the response events of one question in order, with Octue's response attributes (sender and recipient
  * swapped, a fresh uuid and datetime per event) and the question uuid as ordering key. Each event is serialised and
- * validated against the service-communication schema before it is sent. Sends are chained, so events leave in the
- * order they were made even when a publish fails or is slow; `result` and `exception` are awaited, the others are
- * fire-and-forget (their failures are logged).
+ * validated against the service-communication schema before it is sent. Events are handed to the transport at once,
+ * in the order they were made (the transport keeps that order per ordering key); `result` and `exception` are awaited,
+ * the others are fire-and-forget (their failures are logged).
  */
 export class Responder {
   private readonly attributes: ResponseAttributes;
-  private tail: Promise<unknown> = Promise.resolve();
+  private tail: Promise<void> = Promise.resolve();
 
   /** @param params - Transport, question, service id, logger and attribute sources. */
   constructor(private readonly params: ResponderParams) {
@@ -129,7 +129,7 @@ export class Responder {
 
   /** Waits until every event sent so far has been published (or has failed). */
   async flush(): Promise<void> {
-    await this.tail.catch(() => undefined);
+    await this.tail;
   }
 
   private send(event: ServiceEvent, wait: boolean): Promise<void> {
@@ -137,16 +137,20 @@ export class Responder {
     const data = serialiseEventData(event);
     // Validate what travels: the event as a peer will parse it from the message data.
     validateEvent({ event: parseEventData(data), attributes });
-    const publish = this.tail
-      .catch(() => undefined)
-      .then(() =>
-        this.params.transport.publish({
-          data,
-          attributes: encodeAttributes(attributes),
-          orderingKey: attributes.question_uuid,
-        }),
-      );
-    this.tail = publish;
+    // Not chained behind the previous publish: the transport keeps the order of calls per ordering key, and events
+    // queued while one is in flight can then leave together (a quick answer's acknowledgement, log records and result
+    // would otherwise be five publishes in a row).
+    const publish = this.params.transport.publish({
+      data,
+      attributes: encodeAttributes(attributes),
+      orderingKey: attributes.question_uuid,
+    });
+    const settled = publish.then(
+      () => undefined,
+      () => undefined,
+    );
+    const previous = this.tail;
+    this.tail = previous.then(() => settled);
     if (wait) return publish.then(() => undefined);
     publish.catch((error: unknown) =>
       runOutsideLogContext(() =>

@@ -77,10 +77,12 @@ export class PubSubTransport implements Transport {
       projectId: options.projectId,
       ...(options.apiEndpoint === undefined ? {} : { apiEndpoint: options.apiEndpoint }),
     });
-    // Octue's publisher: ordering on, one message per request (batching off), a bounded retry deadline.
+    // Octue's publisher: ordering on, a bounded retry deadline, and a message sent as soon as it is published. The
+    // client sends one request per ordering key at a time; messages of the key published meanwhile leave together in
+    // the next request, at once (maxMilliseconds 0) when the one in flight returns.
     this.publisher = this.client.topic(options.topicName, {
       messageOrdering: true,
-      batching: { maxMessages: 1, maxMilliseconds: 10 },
+      batching: { maxMessages: 1, maxMilliseconds: 0 },
       gaxOpts: { timeout: options.publishTimeoutMs ?? 30_000 },
     });
   }

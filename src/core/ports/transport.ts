@@ -15,7 +15,8 @@ export interface Transport {
 
   /**
    * Publishes one message. Data must be non-empty; messages over {@link MAX_MESSAGE_BYTES} are refused with
-   * `MessageTooLarge` before anything is sent.
+   * `MessageTooLarge` before anything is sent. Messages with the same ordering key are delivered in the order
+   * `publish` was called, whether or not the caller waited for the previous call.
    * @returns The message id the transport assigned.
    */
   publish(message: OutgoingMessage): Promise<string>;

@@ -4,11 +4,15 @@ import { InvalidEvent } from '../../../src/errors';
 import { createLogger, memoryLogSink, Responder } from '../../../src/service';
 import { CHILD, PARENT } from './helpers';
 
-/** A transport twin that records publishes, finishing each after its own delay and failing where told. */
+/**
+ * A transport twin that records publishes in call order (as the port promises per ordering key), finishing each after
+ * its own delay and failing where told.
+ */
 class SlowTransport implements Transport {
   readonly kind = 'slow';
   readonly topicName = 'main.octue.twined.services';
   readonly published: OutgoingMessage[] = [];
+  readonly handedOver: OutgoingMessage[] = [];
   private calls = 0;
 
   constructor(
@@ -18,6 +22,7 @@ class SlowTransport implements Transport {
 
   async publish(message: OutgoingMessage): Promise<string> {
     const call = this.calls++;
+    this.handedOver.push(message);
     await new Promise((resolve) => setTimeout(resolve, this.delaysMs[call % this.delaysMs.length]));
     if (call === this.failOnCall) throw new Error('publish failed');
     this.published.push(message);
@@ -36,12 +41,12 @@ class SlowTransport implements Transport {
 
 const question = makeQuestionAttributes({ sender: PARENT, recipient: CHILD, questionUuid: 'q-1' });
 
-function kinds(transport: SlowTransport): string[] {
-  return transport.published.map((message) => (parseEventData(message.data) as { kind: string }).kind);
+function kinds(messages: readonly OutgoingMessage[]): string[] {
+  return messages.map((message) => (parseEventData(message.data) as { kind: string }).kind);
 }
 
 describe('Class: Responder', () => {
-  it('publishes events in the order they were made even when earlier publishes are slower', async () => {
+  it('hands events to the transport in the order they were made, without waiting for slow earlier publishes', async () => {
     // Prepare
     const transport = new SlowTransport([30, 1, 20, 1, 1]);
     const responder = new Responder({ transport, question, serviceId: CHILD, logger: createLogger() });
@@ -51,17 +56,21 @@ describe('Class: Responder', () => {
     responder.heartbeat();
     responder.monitorMessage({ progress: 1 });
     responder.logRecord({ name: 'app', level: 'info', message: 'hi', time: new Date() });
-    await responder.result({ outputValues: [1] });
+    const result = responder.result({ outputValues: [1] });
+    const handedOverAtOnce = kinds(transport.handedOver);
+    await result;
+    await responder.flush();
 
     // Assess
-    expect(kinds(transport)).toEqual([
+    expect(transport.published).toHaveLength(5);
+    expect(handedOverAtOnce).toEqual([
       'delivery_acknowledgement',
       'heartbeat',
       'monitor_message',
       'log_record',
       'result',
     ]);
-    for (const message of transport.published) {
+    for (const message of transport.handedOver) {
       expect(message.orderingKey).toBe('q-1');
       expect(message.attributes).toMatchObject({
         sender: CHILD,
@@ -85,7 +94,7 @@ describe('Class: Responder', () => {
     responder.acknowledge();
     await responder.result({ outputValues: 'ok' });
 
-    expect(kinds(transport)).toEqual(['result']);
+    expect(kinds(transport.published)).toEqual(['result']);
     expect(entries[0]?.message).toContain('delivery_acknowledgement event for question q-1 was not sent');
   });
 
