@@ -17,7 +17,7 @@ export class MessageTooLarge extends TransportError {
   constructor(sizeBytes: number, limitBytes: number) {
     super(
       `The message is ${sizeBytes} bytes, over the ${limitBytes}-byte Pub/Sub limit; ` +
-        'send large data as a dataset (input_manifest) instead of in values.',
+        'send large data as a dataset (in an input or output manifest) instead of in values.',
     );
     this.sizeBytes = sizeBytes;
     this.limitBytes = limitBytes;

@@ -165,15 +165,27 @@ export function remoteExceptionClass(name: string): typeof RemoteException {
   return cls;
 }
 
+// An instance of `cls` carrying exactly `message`, made without its constructor: for leaves whose constructor builds
+// the message from typed arguments (e.g. MessageTooLarge(sizeBytes, limitBytes)), which a remote message cannot fill.
+function bareInstance(cls: ErrorClass, message: string): Error {
+  const error = Object.create(cls.prototype) as Error;
+  Object.defineProperty(error, 'message', { value: message, writable: true, configurable: true });
+  Object.defineProperty(error, 'name', { value: cls.name, writable: true, configurable: true });
+  Error.captureStackTrace(error, bareInstance);
+  return error;
+}
+
 function construct(cls: ErrorClass, message: string, context: RemoteExceptionContext): Error | undefined {
   try {
     // Only remote-exception classes take the remote context; other leaves get just the message.
-    return cls === RemoteException || cls.prototype instanceof RemoteException
-      ? new (cls as unknown as typeof RemoteException)(message, context)
-      : new cls(message);
+    if (cls === RemoteException || cls.prototype instanceof RemoteException) {
+      return new (cls as unknown as typeof RemoteException)(message, context);
+    }
+    const made = new cls(message);
+    return made.message === message ? made : bareInstance(cls, message);
   } catch {
-    // A leaf whose constructor needs more than a message cannot be re-created; the caller falls back.
-    return undefined;
+    // A leaf whose constructor refuses a lone message is still re-created as its class, with the remote message.
+    return typeof cls === 'function' && typeof cls.prototype === 'object' ? bareInstance(cls, message) : undefined;
   }
 }
 
@@ -192,7 +204,8 @@ export interface ExceptionDecodingOptions {
 /**
  * Re-creates the error a remote service reported, as Octue's parent re-raises it: the same class when one is known
  * (see the module summary), otherwise a {@link RemoteException} subclass named after the remote type. A known class
- * whose constructor cannot be called with just a message also falls back to the {@link RemoteException} subclass.
+ * whose constructor cannot make an error from the message alone is re-created as that class without its constructor
+ * (its typed context fields are then absent), so `instanceof` still holds and the message is the remote one.
  * @param event - The received `exception` event.
  * @param sender - The SRUID of the service that sent it.
  * @param options - Extra classes to re-create by name.

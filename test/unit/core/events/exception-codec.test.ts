@@ -1,5 +1,6 @@
 import {
   InvalidValuesContents,
+  MessageTooLarge,
   QuestionTimeout,
   RemoteException,
   ServiceNotFound,
@@ -157,11 +158,17 @@ describe('Function: exceptionEventToError', () => {
     expect(exceptionEventToError(event('Renamed'), SRUID, options)).not.toBeInstanceOf(Renamed);
   });
 
-  it('falls back to a RemoteException when a known class cannot be built from a message alone', () => {
+  it('re-creates a known class whose constructor needs more than a message, keeping the remote message', () => {
     const error = exceptionEventToError(event('NeedsContext'), SRUID, { errorClasses: [NeedsContext as never] });
-    expect(error).not.toBeInstanceOf(NeedsContext);
-    expect(error).toBeInstanceOf(RemoteException);
+    expect(error).toBeInstanceOf(NeedsContext);
     expect(error.name).toBe('NeedsContext');
+    expect(error.message.startsWith(event('NeedsContext').exception_message)).toBe(true);
+  });
+
+  it('re-creates MessageTooLarge (built from sizes) with the remote message, not a garbled one', () => {
+    const error = exceptionEventToError(event('MessageTooLarge'), SRUID);
+    expect(error).toBeInstanceOf(MessageTooLarge);
+    expect(error.message.startsWith(event('MessageTooLarge').exception_message)).toBe(true);
   });
 });
 
