@@ -83,3 +83,13 @@ export {
 } from './transport';
 export { InvalidServiceConfiguration, ServiceConfigurationNotFound } from './config';
 export { InvalidRecording, RecordingNotFound, RecordingNotSaved } from './recording';
+export {
+  DeployError,
+  InvalidDeploySetting,
+  InvalidDeployProject,
+  InvalidDeployRegion,
+  DeploySourceError,
+  DeployRequestFailed,
+  DeployResourceConflict,
+} from './deploy';
+export type { DeployRequestContext } from './deploy';
