@@ -97,10 +97,16 @@ export class FunctionNetwork {
    * @param target - The exported function.
    * @param serviceId - The SRUID it answers as (for the subscription's filter).
    * @param env - Extra environment.
+   * @param signatureType - How functions-framework is started; default `cloudevent` (a deployed function: `http`).
    * @returns The running function.
    */
-  async serve(target: string, serviceId: string, env: Readonly<Record<string, string>> = {}): Promise<RunningFunction> {
-    const running = await startFunction({ target, env: this.functionEnv(env) });
+  async serve(
+    target: string,
+    serviceId: string,
+    env: Readonly<Record<string, string>> = {},
+    signatureType?: 'cloudevent' | 'http',
+  ): Promise<RunningFunction> {
+    const running = await startFunction({ target, env: this.functionEnv(env), signatureType });
     this.running.push(running);
     await this.push(running.endpoint(PROJECT_ID, this.topicName), childSubscription(serviceId).filter);
     return running;
