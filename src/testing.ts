@@ -24,3 +24,6 @@ export { LocalObjectStore } from './cloud/storage';
 export { InMemoryTransport, InMemoryBroker } from './cloud/memory';
 export type { InMemoryBrokerOptions, DuplicateDeliveries } from './cloud/memory';
 export { memoryLogSink, InProcessClaims } from './service';
+// Replaying recorded children (Octue keeps these among its testing utilities too).
+export { ChildEmulator, loadFixtureFromDiagnostics } from './service/child-emulator';
+export type { DiagnosticsFixture, DiagnosticsFixtureOptions } from './service/child-emulator';

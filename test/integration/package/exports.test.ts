@@ -75,6 +75,38 @@ describe('Package: exports', () => {
     );
   });
 
+  it('exposes the child emulator, recordings and Secret Manager credentials (issues 3 and 5) from the root', () => {
+    expect(exportedNames('skein')).toEqual(
+      expect.arrayContaining([
+        'ChildEmulator',
+        'saveRecordedEvents',
+        'loadFixtureFromDiagnostics',
+        'SecretManagerSource',
+        'SecretAccessError',
+        'InvalidRecording',
+        'RedeliveryRequested',
+      ]),
+    );
+    expect(exportedNames('skein/testing')).toEqual(
+      expect.arrayContaining(['ChildEmulator', 'loadFixtureFromDiagnostics']),
+    );
+  });
+
+  it('exposes the functions-framework handlers from skein/functions and the deploy plugin from skein/deploy', () => {
+    expect(exportedNames('skein/functions')).toEqual(
+      expect.arrayContaining(['functionHandlers', 'resolveFunctionSettings', 'functionLogger', 'cloudLoggingSink']),
+    );
+    expect(exportedNames('skein/deploy')).toEqual(
+      expect.arrayContaining([
+        'SkeinServerlessPlugin',
+        'buildDeployPlan',
+        'executeSteps',
+        'createGoogleDeployTarget',
+        'InMemoryDeployTarget',
+      ]),
+    );
+  });
+
   it('keeps every error class in one tree rooted at SkeinError', () => {
     const script =
       "const s = require('skein'); const bad = Object.entries(s).filter(([n, v]) => typeof v === 'function' && " +
