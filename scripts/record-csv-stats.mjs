@@ -1,0 +1,47 @@
+// Records the csv-stats example service answering one question per example site, in Octue's {event, attributes}
+// format, into test/fixtures/recordings/csv-stats/<site>.json. The aggregator's tests replay these through
+// ChildEmulator, so they need no transport. Run after `npm run build`: `node scripts/record-csv-stats.mjs`.
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const skein = require(join(root, 'dist/src/index.js'));
+const csvStats = require(join(root, 'dist/apps/csv-stats/index.js'));
+
+const CSV_STATS_ID = 'skein/csv-stats:1.0.0';
+const SITES = ['harbour', 'north-ridge', 'valley-farm'];
+const out = join(root, 'test', 'fixtures', 'recordings', 'csv-stats');
+mkdirSync(out, { recursive: true });
+
+const logger = skein.createLogger({ sinks: [] });
+const transport = new skein.InMemoryTransport({
+  topicName: 'record.octue.twined.services',
+  broker: new skein.InMemoryBroker(),
+});
+await transport.ensureTopic();
+const service = new skein.Service({
+  serviceId: CSV_STATS_ID,
+  transport,
+  logger,
+  runner: new skein.Runner({ app: csvStats, twine: csvStats.CSV_STATS_TWINE, serviceId: CSV_STATS_ID, logger }),
+});
+const stop = new AbortController();
+await new Promise((ready) => void service.serve({ signal: stop.signal, onReady: ready }));
+for (const site of SITES) {
+  const child = new skein.Child({ id: CSV_STATS_ID, parentSruid: 'skein/aggregator:1.0.0', transport, logger });
+  const tables = await skein.Dataset.fromLocalDirectory(join(root, 'examples', 'data', site));
+  // Relative paths keep the recording the same on every machine.
+  await child.ask({
+    inputManifest: new skein.Manifest({ datasets: { tables } }),
+    allowLocalFiles: true,
+    recordEvents: true,
+  });
+  await child.close();
+  skein.saveRecordedEvents(join(out, `${site}.json`), child.receivedEvents);
+  console.log(`recorded ${child.receivedEvents.length} events for ${site}`);
+}
+stop.abort();
+await transport.close();
