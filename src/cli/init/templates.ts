@@ -119,14 +119,8 @@ function functionsIndex(identity: ServiceIdentity): string {
 // event (the cold start) and reused afterwards. serverless.yml names this export as the function's handler.
 const path = require('node:path');
 
-const {
-  GcsObjectStore,
-  PubSubTransport,
-  functionHandlers,
-  functionLogger,
-  resolveFunctionSettings,
-  serviceFromConfiguration,
-} = require('skein');
+const { GcsObjectStore, PubSubTransport, serviceFromConfiguration } = require('skein');
+const { functionHandlers, functionLogger, resolveFunctionSettings } = require('skein/functions');
 
 /** The SRUID the function answers as unless OCTUE_SERVICE_NAMESPACE / _NAME / _REVISION_TAG say otherwise. */
 const IDENTITY = { namespace: '${identity.namespace}', name: '${identity.name}', revisionTag: '${identity.revisionTag}' };
