@@ -29,7 +29,7 @@ describe('Command: skein init', () => {
       mkdirSync(join(service, 'node_modules'));
       symlinkSync(ROOT, join(service, 'node_modules', 'skein'), 'dir');
     }
-  });
+  }, 120_000);
 
   afterAll(() => rmSync(temp, { recursive: true, force: true }));
 

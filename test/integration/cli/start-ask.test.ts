@@ -43,7 +43,8 @@ describe('Commands: skein start and skein ask (Pub/Sub emulator)', () => {
     await transport.ensureTopic();
     server = new SkeinProcess(['start', '-c', CONFIG, '--revision-tag', '1.0.0', '--json'], { env });
     ready = JSON.parse(await server.nextLine()) as Record<string, unknown>;
-  });
+    // Starting node and the Pub/Sub client can be slow on a busy machine.
+  }, 120_000);
 
   afterAll(async () => {
     await server.kill();
