@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerAskCommand } from './commands/ask';
 import { registerAskLocalCommand } from './commands/ask-local';
 import { registerEmulatorsCommands } from './commands/emulators';
+import { registerExampleCommand } from './commands/example';
 import { registerInitCommand } from './commands/init';
 import { registerQuestionCommands } from './commands/question';
 import { registerRunCommand } from './commands/run';
@@ -42,6 +43,7 @@ export function buildProgram(context: CliContext): Command {
     })
     // Settings above are copied to every subcommand created below, so Commander never exits the process itself.
     .exitOverride();
+  registerExampleCommand(program, context);
   registerInitCommand(program, context);
   registerTwineCommands(program, context);
   registerRunCommand(program, context);

@@ -1,0 +1,178 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { MultiBar, Presets } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+
+import { startExampleTree } from '../../../apps/example-tree';
+import type { AggregatorOutput } from '../../../apps/aggregator';
+import { InMemoryBroker, InMemoryTransport } from '../../cloud/memory';
+import { PubSubTransport } from '../../cloud/pubsub';
+import { GcsObjectStore, LocalObjectStore } from '../../cloud/storage';
+import type { ObjectStore } from '../../core/ports/object-store';
+import type { Transport } from '../../core/ports/transport';
+import { resolveServicesTopicName } from '../../core/topology';
+import { startGcsServer } from '../../emulators/gcs-server';
+import { startPubSubEmulator } from '../../emulators/pubsub-emulator';
+import { createTestServiceAccount } from '../../emulators/service-account';
+import { createLogger, formatLogEntry } from '../../service/logging';
+import type { LogLevel } from '../../core/events';
+import type { Logger } from '../../service/logging';
+import { EMULATOR_PROJECT_ID, skipMetadataServerDetection } from '../adapters';
+import type { CliContext } from '../context';
+
+interface ExampleOptions {
+  readonly emulators?: boolean;
+  readonly columns?: string;
+  readonly json?: boolean;
+}
+
+/** Where the tree runs, and how to tear it down. */
+interface Backend {
+  readonly transport: Transport;
+  readonly objectStore: ObjectStore;
+  readonly uploadTo?: string;
+  close(): Promise<void>;
+}
+
+async function embeddedBackend(context: CliContext): Promise<Backend> {
+  const root = mkdtempSync(join(tmpdir(), 'skein-example-'));
+  const transport = new InMemoryTransport({
+    topicName: resolveServicesTopicName({ env: context.env }),
+    broker: new InMemoryBroker(),
+  });
+  await transport.ensureTopic();
+  return {
+    transport,
+    objectStore: new LocalObjectStore({ root }),
+    close: async () => {
+      await transport.close();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+// The Pub/Sub emulator and Skein's GCS-compatible server, started for this run and stopped after it.
+async function emulatorBackend(context: CliContext): Promise<Backend> {
+  skipMetadataServerDetection(context.env);
+  const [pubsub, gcs] = await Promise.all([startPubSubEmulator(), startGcsServer({ port: 0 })]);
+  const transport = new PubSubTransport({
+    projectId: EMULATOR_PROJECT_ID,
+    topicName: resolveServicesTopicName({ env: context.env }),
+    apiEndpoint: pubsub.host,
+  });
+  await transport.ensureTopic();
+  const objectStore = new GcsObjectStore({
+    projectId: EMULATOR_PROJECT_ID,
+    apiEndpoint: gcs.url,
+    credentials: createTestServiceAccount({ projectId: EMULATOR_PROJECT_ID }).credentials,
+  });
+  await objectStore.storage.createBucket('skein-example');
+  return {
+    transport,
+    objectStore,
+    uploadTo: 'gs://skein-example/data',
+    close: async () => {
+      await transport.close();
+      await Promise.all([pubsub.stop(), gcs.stop()]);
+    },
+  };
+}
+
+/** One progress bar per group on a terminal (log lines printed above them); plain lines otherwise. */
+function groupProgress(context: CliContext, groups: readonly string[], enabled: boolean) {
+  const stream = context.hooks.progressStream;
+  const multibar =
+    enabled && stream?.isTTY === true
+      ? new MultiBar(
+          { stream, format: '{group} [{bar}] {percentage}%', hideCursor: true, clearOnComplete: false },
+          Presets.shades_classic,
+        )
+      : undefined;
+  const width = Math.max(...groups.map((group) => group.length));
+  const bars = new Map<string, SingleBar>();
+  for (const group of groups) bars.set(group, multibar?.create(100, 0, { group: group.padEnd(width) }) as SingleBar);
+  return {
+    write: (line: string) => (multibar ? multibar.log(`${line}\n`) : context.io.err(`${line}\n`)),
+    update: (message: { group?: string; group_fraction?: number }) => {
+      if (message.group === undefined || message.group_fraction === undefined) return;
+      bars.get(message.group)?.update(Math.round(message.group_fraction * 100));
+    },
+    stop: () => multibar?.stop(),
+  };
+}
+
+function formatTable(output: AggregatorOutput): string {
+  const rows = Object.entries(output.combined.columns).map(([column, summary]) => {
+    const cells = [summary.count, summary.mean, summary.variance, summary.min, summary.max].map((value) =>
+      typeof value === 'number' ? (Number.isInteger(value) ? String(value) : value.toFixed(3)) : '-',
+    );
+    return [column, ...cells];
+  });
+  const header = ['column', 'count', 'mean', 'variance', 'min', 'max'];
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [
+    `Pooled statistics of ${output.combined.rows} rows from ${Object.keys(output.groups).length} groups:`,
+    line(header),
+    ...rows.map(line),
+  ].join('\n');
+}
+
+async function exampleCommand(context: CliContext, options: ExampleOptions, command: Command): Promise<void> {
+  const globals = command.optsWithGlobals<{ logLevel?: string }>();
+  const backend = options.emulators ? await emulatorBackend(context) : await embeddedBackend(context);
+  // Log lines go above the progress bars once they exist (the tree logs while it starts, before the bars).
+  const display: { progress?: ReturnType<typeof groupProgress> } = {};
+  const parentLogger: Logger = createLogger({
+    name: 'skein',
+    sinks: [
+      {
+        sink: (entry) =>
+          (display.progress?.write ?? ((line: string) => context.io.err(`${line}\n`)))(formatLogEntry(entry)),
+        level: (globals.logLevel ?? 'info') as LogLevel,
+      },
+    ],
+  });
+  const tree = await startExampleTree({ ...backend, parentLogger }).catch(async (error: unknown) => {
+    await backend.close();
+    throw error;
+  });
+  const progress = groupProgress(context, tree.groups, options.json !== true);
+  display.progress = progress;
+  try {
+    const output = await tree.ask({
+      handleMonitorMessage: (data) => progress.update(data as { group?: string; group_fraction?: number }),
+      ...(options.columns === undefined ? {} : { columns: options.columns.split(',').map((c) => c.trim()) }),
+    });
+    progress.stop();
+    context.io.out(options.json ? `${JSON.stringify(output, null, 2)}\n` : `${formatTable(output)}\n`);
+  } finally {
+    progress.stop();
+    await tree.close();
+    await backend.close();
+  }
+}
+
+/**
+ * Adds `skein example`: runs the example service tree (an aggregator asking one csv-stats child per example site)
+ * with live progress bars and the children's labelled logs, then prints the pooled statistics. Everything runs in this
+ * process on the embedded default (in-memory transport, local storage), or on freshly started emulators.
+ * @param program - The root command.
+ * @param context - The CLI context.
+ */
+export function registerExampleCommand(program: Command, context: CliContext): void {
+  program
+    .command('example')
+    .description('run the example service tree (aggregator + csv-stats children) on the example data')
+    .option('--emulators', 'run it over the Pub/Sub emulator and a GCS-compatible server instead of in memory')
+    .option('--columns <names>', 'comma-separated columns to summarise (default: every numeric column)')
+    .option('--json', 'print the output values as JSON')
+    .action((options: ExampleOptions, command: Command) => exampleCommand(context, options, command));
+}
