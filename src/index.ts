@@ -234,6 +234,8 @@ export type {
 } from './service/child';
 export { EventHandler } from './service/event-handler';
 export { ChildEmulator, saveRecordedEvents, loadFixtureFromDiagnostics } from './service/child-emulator';
+export { downloadDiagnostics } from './service';
+export type { DownloadDiagnosticsParams, DownloadedDiagnostics } from './service';
 export type {
   ChildEmulatorOptions,
   ReplayedAnswer,

@@ -26,6 +26,8 @@ export { resolveCredentials } from './credentials';
 export type { MutableEnvironment } from './credentials';
 export { Diagnostics } from './diagnostics';
 export { LocalFiles, ANALYSIS_TEMPORARY_DIRECTORY_PREFIX } from './local-files';
+export { downloadDiagnostics, DIAGNOSTICS_DATA_FILES } from './diagnostics-download';
+export type { DownloadDiagnosticsParams, DownloadedDiagnostics, DownloadTracker } from './diagnostics-download';
 export { ESSENTIAL_MONITORS_SCHEMA_ID, sendStatusText, sendEstimatedSecondsRemaining } from './essential-monitors';
 export type { MonitorMessageTarget, StatusTextMessage, EstimatedSecondsRemainingMessage } from './essential-monitors';
 export {
