@@ -9,6 +9,8 @@ import type { CliContext } from '../context';
 import { parseSecondsArgument } from '../inputs';
 import { cliLogger } from '../logging';
 
+/** How long stopping waits for the questions being answered before giving up on them. */
+const STOP_GRACE_PERIOD_MS = 30_000;
 interface StartOptions {
   readonly serviceConfig?: string;
   readonly revisionTag?: string;
@@ -71,6 +73,8 @@ async function startCommand(context: CliContext, options: StartOptions, command:
         ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout * 1000 }),
         allowExisting: options.allowExisting === true,
         deleteSubscriptionOnExit: options.rm,
+        // An app that hangs must not keep the process from stopping for ever.
+        stopGracePeriodMs: STOP_GRACE_PERIOD_MS,
         onReady: (subscription) =>
           print(
             {
@@ -96,7 +100,9 @@ async function startCommand(context: CliContext, options: StartOptions, command:
   } finally {
     removeListener?.();
     await children.close();
-    await transport.close();
+    // Closing waits for answers still running; after the grace period, exit without them (their questions are
+    // redelivered to another instance, or retried by the parent).
+    await Promise.race([transport.close(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
   }
 }
 
