@@ -89,6 +89,9 @@ export function instantiateChildren(params: InstantiateChildrenParams): Record<s
         return child.receivedEvents;
       },
       ask,
+      close: async () => {
+        await child.close?.();
+      },
       askMultiple: (questions, options = {}) =>
         // The child's own ask applies the error-handling fields (a Child or a ChildEmulator does).
         askMultiple<ChildQuestion & ErrorHandlingOptions, ChildAnswer>(

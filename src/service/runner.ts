@@ -255,6 +255,8 @@ export class Runner {
       await crashed(error, 'App failed.');
     } finally {
       analysis.stopPeriodicMonitorMessages();
+      // The analysis asks nothing more: free the children's answer subscriptions now rather than after their linger.
+      await Promise.all(Object.values(children).map((child) => child.close?.().catch(() => undefined)));
     }
     // Unlike Octue, outputs that fail validation (or upload) also count as a crash for diagnostics.
     try {

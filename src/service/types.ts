@@ -45,6 +45,8 @@ export interface ChildLike {
   ask(question: ChildQuestion): Promise<ChildAnswer>;
   /** The events received while asking, in the recording format `{event, attributes}`. */
   readonly receivedEvents?: readonly unknown[];
+  /** Releases what the child holds between questions (a Child's answer subscription); the Runner calls it after the app. */
+  close?(): Promise<void>;
 }
 
 /** Error handling and concurrency for {@link AnalysisChild.askMultiple} (as `Child.askMultiple` takes them). */

@@ -96,4 +96,36 @@ describe('Class: Analysis', () => {
       expect(child.asked.filter((q) => q.inputValues === 3)).toHaveLength(2);
     });
   });
+
+  describe('Method: close (after the app)', () => {
+    it.each([
+      ['succeeds', false],
+      ['fails', true],
+    ])('closes every child once the app %s', async (_case, fails) => {
+      let closed = 0;
+      let closedWhileRunning = false;
+      let running = false;
+      const factory: ChildFactory = (record) => ({
+        id: record.id,
+        ask: async () => ({ answer: null, questionUuid: 'q' }),
+        close: async () => {
+          closed += 1;
+          closedWhileRunning ||= running;
+        },
+      });
+      const app = async (): Promise<void> => {
+        running = true;
+        await Promise.resolve();
+        running = false;
+        if (fails) throw new RangeError('app failed');
+      };
+      const runner = new Runner({ app, twine: TWINE, children: CHILDREN, childFactory: factory });
+
+      const outcome = await runner.run({}).catch((error: unknown) => error);
+
+      expect(outcome instanceof RangeError).toBe(fails);
+      expect(closed).toBe(1);
+      expect(closedWhileRunning).toBe(false);
+    });
+  });
 });
