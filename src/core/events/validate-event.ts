@@ -1,7 +1,8 @@
 import { InvalidEvent } from '../../errors';
 import type { ValidationFailure } from '../../errors';
-import { compileSchema, registerSchema, toValidationFailures } from '../json-schema';
-import type { IdentifiedSchema, SchemaValidator } from '../json-schema';
+import { validateEventAttributes, validateServiceCommunication } from '../generated/event-validators';
+import { registerTrustedSchema, toValidationFailures } from '../json-schema';
+import type { IdentifiedSchema, PrecompiledValidator } from '../json-schema';
 import serviceCommunicationSchema from './schemas/service-communication.schema.json';
 import type { EventAttributes, RecordedEvent } from './types';
 
@@ -11,23 +12,18 @@ export const SERVICE_COMMUNICATION_SCHEMA_ID = serviceCommunicationSchema.$id;
 /** Skein's service-communication schema (draft 2020-12), for tools that want the document itself. */
 export const SERVICE_COMMUNICATION_SCHEMA: IdentifiedSchema = serviceCommunicationSchema;
 
-// The attributes are also checked on their own when decoding them; this wrapper points into the registered schema.
-const ATTRIBUTES_SCHEMA = {
-  $schema: 'https://json-schema.org/draft/2020-12/schema',
-  $ref: `${SERVICE_COMMUNICATION_SCHEMA_ID}#/$defs/attributes`,
-};
+// The schema is precompiled (src/core/generated, from schemas/service-communication.schema.json), so the first event
+// checked neither loads Ajv nor compiles it. The attributes validator is the schema's `$defs/attributes`, which the
+// attributes are also checked against on their own when decoding them.
+let registered = false;
 
-let validators: { event: SchemaValidator; attributes: SchemaValidator } | undefined;
-
-function getValidators(): { event: SchemaValidator; attributes: SchemaValidator } {
-  if (validators === undefined) {
-    registerSchema(SERVICE_COMMUNICATION_SCHEMA);
-    validators = {
-      event: compileSchema(SERVICE_COMMUNICATION_SCHEMA),
-      attributes: compileSchema(ATTRIBUTES_SCHEMA),
-    };
+function getValidators(): { event: PrecompiledValidator; attributes: PrecompiledValidator } {
+  if (!registered) {
+    // Keep the schema available by its `$id` to schemas compiled at run time, as before it was precompiled.
+    registerTrustedSchema(SERVICE_COMMUNICATION_SCHEMA);
+    registered = true;
   }
-  return validators;
+  return { event: validateServiceCommunication, attributes: validateEventAttributes };
 }
 
 function readString(value: unknown, key: string): string | undefined {
@@ -56,7 +52,7 @@ function describe(candidate: unknown): { kind: string | undefined; from: string 
  */
 export function findEventFailures(candidate: unknown): ValidationFailure[] {
   const { event } = getValidators();
-  return event(candidate) === true ? [] : toValidationFailures(event.errors);
+  return event(candidate) ? [] : toValidationFailures(event.errors);
 }
 
 /**
@@ -97,7 +93,7 @@ export function validateEvent(candidate: unknown): RecordedEvent {
  */
 export function validateAttributes(attributes: unknown, kind?: string): EventAttributes {
   const validator = getValidators().attributes;
-  if (validator(attributes) !== true) {
+  if (!validator(attributes)) {
     const sender = readString(attributes, 'sender');
     throw new InvalidEvent(
       `The attributes of ${kind === undefined ? 'an event' : `a '${kind}' event`} from ` +

@@ -1,7 +1,7 @@
 import { InvalidValuesContents } from '../../errors';
 import type { ValidationFailure } from '../../errors';
-import { joinPointer, validateWithSchema } from '../json-schema';
-import { CHILDREN_SCHEMA } from './schemas';
+import { validateChildrenSchema } from '../generated/twine-validators';
+import { joinPointer, validateWithPrecompiled } from '../json-schema';
 import { loadJsonSource } from './sources';
 import type { ChildRecord, ChildSpecification } from './types';
 
@@ -16,7 +16,7 @@ import type { ChildRecord, ChildSpecification } from './types';
  */
 export function validateChildrenData(spec: readonly ChildSpecification[] | undefined, source: unknown): ChildRecord[] {
   const children = loadJsonSource(source, 'children');
-  const shape = validateWithSchema(CHILDREN_SCHEMA, children);
+  const shape = validateWithPrecompiled(validateChildrenSchema, children);
   if (!shape.valid) {
     throw new InvalidValuesContents('The children are not valid (Octue children 0.2.0 shape).', {
       strand: 'children',

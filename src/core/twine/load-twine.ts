@@ -1,7 +1,7 @@
 import { InvalidSchema, InvalidTwineContents, TwineTypeException, TwineVersionConflict } from '../../errors';
 import type { ValidationFailure } from '../../errors';
-import { compileSchema, joinPointer, validateWithSchema } from '../json-schema';
-import { TWINE_META_SCHEMA } from './schemas';
+import { validateTwineMetaSchema } from '../generated/twine-validators';
+import { compileSchema, joinPointer, validateWithPrecompiled } from '../json-schema';
 import { loadJsonSource } from './sources';
 import { STRAND_NAMES, VALUES_STRANDS, MANIFEST_STRANDS, twineKeyOf } from './strands';
 import type { TwineStrands } from './types';
@@ -37,8 +37,9 @@ function explain(failure: ValidationFailure): ValidationFailure {
     : failure;
 }
 
+// The meta-schema is precompiled (src/core/generated), so checking a twine loads no Ajv and compiles nothing.
 function checkMetaSchema(twine: unknown): void {
-  const result = validateWithSchema(TWINE_META_SCHEMA, twine);
+  const result = validateWithPrecompiled(validateTwineMetaSchema, twine);
   if (!result.valid) {
     throw new InvalidTwineContents('The twine does not satisfy the twine meta-schema.', {
       strand: 'twine',

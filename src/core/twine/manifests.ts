@@ -1,9 +1,9 @@
 import { InvalidManifestContents } from '../../errors';
 import type { ValidationFailure } from '../../errors';
-import { joinPointer, validateWithSchema } from '../json-schema';
+import { validateManifestSchema } from '../generated/twine-validators';
+import { joinPointer, validateWithPrecompiled, validateWithSchema } from '../json-schema';
 import { datasetOf, isManifestLike, plainTags } from './manifest-like';
 import type { DatafileLike, ManifestLike } from './manifest-like';
-import { MANIFEST_SCHEMA } from './schemas';
 import { loadJsonSource } from './sources';
 import type { ManifestStrand } from './strands';
 import type { ManifestStrandSpecification } from './types';
@@ -14,7 +14,7 @@ const TAG_CHECKED_STRANDS: ReadonlySet<ManifestStrand> = new Set(['configuration
 type ManifestData = { readonly datasets: Readonly<Record<string, unknown>> };
 
 function checkShape(strand: ManifestStrand, data: unknown): ManifestData {
-  const result = validateWithSchema(MANIFEST_SCHEMA, data);
+  const result = validateWithPrecompiled(validateManifestSchema, data);
   if (!result.valid) {
     throw new InvalidManifestContents(`The ${strand} is not a valid manifest (Octue manifest 0.1.0 shape).`, {
       strand,

@@ -1,4 +1,4 @@
-import { registerSchema } from '../../json-schema';
+import { registerTrustedSchema } from '../../json-schema';
 import type { IdentifiedSchema } from '../../json-schema';
 import childrenSchema from './children.schema.json';
 import manifestSchema from './manifest.schema.json';
@@ -21,9 +21,11 @@ export const CHILDREN_SCHEMA_ID = childrenSchema.$id;
 
 /**
  * Registers the manifest and children schemas by their `$id`s so that any schema can `$ref` them offline.
- * Idempotent; Twine calls it before its first validation.
+ * Idempotent and cheap (nothing is compiled until a schema that needs them is); Twine calls it before compiling the
+ * schemas a twine holds.
  */
 export function registerTwineSchemas(): void {
-  registerSchema(MANIFEST_SCHEMA);
-  registerSchema(CHILDREN_SCHEMA);
+  // Trusted: both are Skein's own, checked against their meta-schema by the unit tests, so no Ajv is loaded here.
+  registerTrustedSchema(MANIFEST_SCHEMA);
+  registerTrustedSchema(CHILDREN_SCHEMA);
 }
