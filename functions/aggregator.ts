@@ -3,7 +3,7 @@
 import { AGGREGATOR_TWINE, aggregatorChildren, run } from '../apps/aggregator';
 import { CSV_STATS_ERROR_CLASSES } from '../apps/csv-stats';
 import { PubSubTransport } from '../src/cloud/pubsub';
-import { GcsObjectStore } from '../src/cloud/storage';
+import { GcsObjectStore } from '../src/cloud/storage/gcs-object-store';
 import { formatServiceId } from '../src/core/service-id';
 import { functionHandlers, functionLogger, resolveFunctionSettings } from '../src/functions';
 import type { DeliveryOrigin, FunctionServiceIdentity } from '../src/functions';

@@ -2,7 +2,7 @@
 // Service → CloudEvent handler. The service is built on the first event (the cold start) and reused afterwards.
 import { CSV_STATS_TWINE, run } from '../apps/csv-stats';
 import { PubSubTransport } from '../src/cloud/pubsub';
-import { GcsObjectStore } from '../src/cloud/storage';
+import { GcsObjectStore } from '../src/cloud/storage/gcs-object-store';
 import { functionHandlers, functionLogger, resolveFunctionSettings } from '../src/functions';
 import type { DeliveryOrigin, FunctionServiceIdentity } from '../src/functions';
 import { serviceFromConfiguration } from '../src/service';

@@ -1,5 +1,4 @@
-import { Storage } from '@google-cloud/storage';
-import type { Bucket, File, GetFilesOptions, StorageOptions } from '@google-cloud/storage';
+import type { Bucket, File, GetFilesOptions, Storage, StorageOptions } from '@google-cloud/storage';
 import type { Readable } from 'node:stream';
 
 import { formatCloudPath, parseCloudPath } from '../../core/gs-path';
@@ -47,6 +46,22 @@ const DEFAULT_SIMPLE_UPLOAD_MAX_BYTES = 8 * 1024 * 1024;
 /** Plugs Skein's native CRC32C into the client in place of its pure-JS one (about 70× faster). */
 const crc32cGenerator = (): Crc32c => new Crc32c();
 
+type ConnectionOptions = Pick<GcsObjectStoreOptions, 'projectId' | 'apiEndpoint' | 'keyFilename' | 'credentials'>;
+
+// The client library takes ~80 ms to load, which a function's cold start pays before its first answer even when the
+// question touches no object; so it is loaded when the first client is made.
+function createClient(connection: ConnectionOptions): Storage {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Storage: StorageClient } = require('@google-cloud/storage') as { Storage: typeof Storage };
+  const storage = new StorageClient({ ...connection, crc32cGenerator });
+  if (connection.apiEndpoint) {
+    // The client sends JSON API requests to STORAGE_EMULATOR_HOST whenever that variable is set, even when an
+    // apiEndpoint is given (uploads and signed URLs still use apiEndpoint). An explicit endpoint must win everywhere.
+    storage.baseUrl = `${storage.apiEndpoint}/storage/v1`;
+  }
+  return storage;
+}
+
 /**
  * The object store on Google Cloud Storage, through the official client. Uploads and downloads are streamed and
  * CRC32C-validated (with a native hasher), uploads of known size up to 8 MiB take one request and everything else
@@ -65,8 +80,8 @@ const crc32cGenerator = (): Crc32c => new Crc32c();
 export class GcsObjectStore implements ObjectStore {
   /** @inheritDoc */
   readonly kind = 'gcs';
-  /** The underlying client. */
-  readonly storage: Storage;
+  private client: Storage | undefined;
+  private readonly connection: ConnectionOptions;
   private readonly listPageSize: number | undefined;
   private readonly simpleUploadMaxBytes: number;
 
@@ -79,14 +94,16 @@ export class GcsObjectStore implements ObjectStore {
     if (listPageSize !== undefined && (!Number.isInteger(listPageSize) || listPageSize < 1 || listPageSize > 1000)) {
       throw new InvalidInputException(`listPageSize must be a whole number from 1 to 1000; got ${listPageSize}.`);
     }
-    this.storage = storage ?? new Storage({ ...connection, crc32cGenerator });
-    if (!storage && connection.apiEndpoint) {
-      // The client sends JSON API requests to STORAGE_EMULATOR_HOST whenever that variable is set, even when an
-      // apiEndpoint is given (uploads and signed URLs still use apiEndpoint). An explicit endpoint must win everywhere.
-      this.storage.baseUrl = `${this.storage.apiEndpoint}/storage/v1`;
-    }
+    this.client = storage;
+    this.connection = connection;
     this.listPageSize = listPageSize;
     this.simpleUploadMaxBytes = simpleUploadMaxBytes ?? DEFAULT_SIMPLE_UPLOAD_MAX_BYTES;
+  }
+
+  /** The underlying client: the one given, or one made from the connection options on first use. */
+  get storage(): Storage {
+    this.client ??= createClient(this.connection);
+    return this.client;
   }
 
   /** @inheritDoc */
