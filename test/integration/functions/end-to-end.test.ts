@@ -10,7 +10,7 @@ import { createLogger, memoryLogSink } from '../../../src/service';
 import { expectSummary, naiveSummary, NUMERIC_COLUMNS, readNaively } from '../../unit/apps/helpers';
 import type { NaiveColumns } from '../../unit/apps/helpers';
 import type { RunningFunction } from './function-server';
-import { AGGREGATOR_ID, CSV_STATS_ID, EXAMPLES, FunctionNetwork } from './function-network';
+import { AGGREGATOR_ID, CSV_STATS_ID, EXAMPLES, FunctionNetwork, waitFor } from './function-network';
 
 jest.setTimeout(300_000);
 
@@ -77,7 +77,10 @@ describe('Function: aggregator (asking csv-stats, all served by functions-framew
     expect(logged.some((message) => message.includes('Pooled 2 groups'))).toBe(true);
     expect(logged.some((message) => message.includes('Reading 2024-03-week-1.csv'))).toBe(true);
 
-    // Each question was answered once: the aggregator's, and each of the two csv-stats questions by one instance.
+    // Each question was answered once: the aggregator's, and each of the two csv-stats questions by one instance. A
+    // function logs how its delivery ended after publishing the result, so its line may come after the answer.
+    await waitFor(() => count([aggregator], 'ended answered') >= 1, "the aggregator's delivery report");
+    await waitFor(() => count(csvStats, 'ended answered') >= 2, 'the csv-stats delivery reports');
     expect(count([aggregator], 'ended answered')).toBe(1);
     expect(count(csvStats, 'ended answered')).toBe(2);
   });
