@@ -142,6 +142,44 @@ describe('Class: PubSubTransport', () => {
     });
   });
 
+  describe('Method: publish', () => {
+    it.each([0, 2, 20])(
+      "delivers a child's responses published at once in order, with %p ms of response coalescing",
+      async (responseCoalescingMs) => {
+        // Prepare
+        const responder = new PubSubTransport({
+          projectId: PROJECT_ID,
+          topicName: transport.topicName,
+          apiEndpoint: emulatorHost(),
+          responseCoalescingMs,
+        });
+        const name = uniqueName('s');
+        subscriptions.push(name);
+        await transport.createSubscription({ name });
+        const received: string[] = [];
+        const all = new Promise<void>((done) => {
+          void transport.subscribe(name, (message) => {
+            received.push(message.data.toString());
+            if (received.length === 30) done();
+          });
+        });
+        const texts = Array.from({ length: 30 }, (_, i) => `event-${i}`);
+
+        // Act: a quick answer's events, published without waiting, as the Responder sends them.
+        await Promise.all(
+          texts.map((text) =>
+            responder.publish({ data: Buffer.from(text), attributes: { sender_type: 'CHILD' }, orderingKey: 'q-1' }),
+          ),
+        );
+        await all;
+        await responder.close();
+
+        // Assess
+        expect(received).toEqual(texts);
+      },
+    );
+  });
+
   describe('Method: deleteTopic', () => {
     it('deletes the topic and ignores one that is already gone', async () => {
       // Act
