@@ -3,6 +3,18 @@ import { formatPythonIsoformat } from '../json/octue-json';
 // Event datetimes are kept as text in Python's `isoformat()` form for a UTC datetime, so microseconds sent by Python
 // peers survive a round trip (a JS Date only holds milliseconds).
 
+const NORMAL_FORM = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.(?!000000)\d{6})?\+00:00$/;
+
+/**
+ * Whether a value is already written as {@link normaliseEventDatetime} would write it (what Skein and Octue send). Only
+ * the form is checked, not the calendar: callers that skip normalising rely on a later date-time format check.
+ * @param value - The received value.
+ * @returns `true` for text in the normal form.
+ */
+export function hasNormalEventDatetimeForm(value: unknown): value is string {
+  return typeof value === 'string' && NORMAL_FORM.test(value);
+}
+
 const DATETIME =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 

@@ -35,7 +35,7 @@ export {
   toMinimalAttributes,
 } from './attributes';
 export type { AttributeSources, QuestionAttributesParams } from './attributes';
-export { formatEventDatetime, normaliseEventDatetime } from './datetime';
+export { formatEventDatetime, normaliseEventDatetime, hasNormalEventDatetimeForm } from './datetime';
 export {
   ATTRIBUTE_NAMES,
   encodeAttributes,

@@ -1,7 +1,7 @@
 import { InvalidEvent } from '../../errors';
 import { decodeOctueJson, encodeOctueJson } from '../json/octue-json';
 import { DEFAULT_SAVE_DIAGNOSTICS } from './attributes';
-import { normaliseEventDatetime } from './datetime';
+import { hasNormalEventDatetimeForm, normaliseEventDatetime } from './datetime';
 import { validateAttributes, validateEvent } from './validate-event';
 import type { EventAttributes, RecordedEvent, ServiceEvent } from './types';
 
@@ -109,7 +109,8 @@ function normaliseAttributes(
   const datetime = present('datetime');
   const decoded: Record<string, unknown> = {
     uuid: present('uuid'),
-    datetime: normaliseEventDatetime(datetime) ?? datetime,
+    // The usual form skips the parse; decodeEvent's schema check still checks the calendar (date-time format).
+    datetime: hasNormalEventDatetimeForm(datetime) ? datetime : (normaliseEventDatetime(datetime) ?? datetime),
     question_uuid: questionUuid,
     parent_question_uuid: present('parent_question_uuid'),
     originator_question_uuid: present('originator_question_uuid') ?? questionUuid,
@@ -128,9 +129,12 @@ function normaliseAttributes(
     decoded.memory = present('memory');
     decoded.ephemeral_storage = present('ephemeral_storage');
   }
-  return Object.fromEntries(
-    Object.entries(decoded).filter(([name, value]) => value !== undefined && (isQuestion || !QUESTION_ONLY.has(name))),
-  );
+  const kept: Record<string, unknown> = {};
+  for (const name in decoded) {
+    const value = decoded[name];
+    if (value !== undefined && (isQuestion || !QUESTION_ONLY.has(name))) kept[name] = value;
+  }
+  return kept;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { formatEventDatetime, normaliseEventDatetime } from '../../../../src/core/events';
+import { formatEventDatetime, hasNormalEventDatetimeForm, normaliseEventDatetime } from '../../../../src/core/events';
 
 describe('Function: formatEventDatetime', () => {
   it.each([
@@ -41,5 +41,21 @@ describe('Function: normaliseEventDatetime', () => {
 
   it('returns undefined for an invalid Date', () => {
     expect(normaliseEventDatetime(new Date('nope'))).toBeUndefined();
+  });
+});
+
+describe('Function: hasNormalEventDatetimeForm', () => {
+  it.each([
+    ['2025-05-13T15:39:34.123000+00:00', true],
+    ['2025-05-13T15:39:34+00:00', true],
+    ['2025-05-13T15:39:34.000000+00:00', false],
+    ['2025-05-13T15:39:34Z', false],
+    ['2025-05-13 15:39:34+00:00', false],
+    ['2025-05-13T15:39:34.123+00:00', false],
+    [1747150774, false],
+  ])('says %p is %p', (value, expected) => {
+    expect(hasNormalEventDatetimeForm(value)).toBe(expected);
+    // Whatever is in the normal form is what normalising it would give.
+    if (expected) expect(normaliseEventDatetime(value)).toBe(value);
   });
 });

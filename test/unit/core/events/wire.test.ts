@@ -182,6 +182,23 @@ describe('Function: decodeEvent', () => {
     expect(decoded).toEqual({ event: { kind: 'question', input_values: { n: 5 } }, attributes });
   });
 
+  it.each(['2025-02-30T00:00:00+00:00', '2025-02-28T25:00:00+00:00', '2025-13-01T00:00:00.123456+00:00'])(
+    'throws InvalidEvent at /attributes/datetime for %s, an impossible date-time in the usual form',
+    (datetime) => {
+      const attributes = {
+        ...encodeAttributes(makeQuestionAttributes({ sender: SENDER, recipient: RECIPIENT })),
+        datetime,
+      };
+      const attempt = (): unknown => decodeEvent({ event: { kind: 'question' }, attributes });
+      expect(attempt).toThrow(InvalidEvent);
+      try {
+        attempt();
+      } catch (error) {
+        expect((error as InvalidEvent).failures.map((failure) => failure.pointer)).toContain('/attributes/datetime');
+      }
+    },
+  );
+
   it('throws InvalidEvent for an invalid event body', () => {
     const attributes = encodeAttributes(makeQuestionAttributes({ sender: SENDER, recipient: RECIPIENT }));
     expect(() => decodeEvent({ event: { kind: 'question', children: 'none' }, attributes })).toThrow(InvalidEvent);
