@@ -79,6 +79,10 @@ function report(result) {
       `  askMultiple(${multiple.n})    ${fmt(qps(multiple.skeinSeconds))} q/s vs pipelined ping-pong ` +
         `${fmt(qps(multiple.rawSeconds))} q/s -> ${fmt(multiple.rawSeconds / multiple.skeinSeconds, 2)}x   (target >= 0.85x)`,
     );
+    console.log(
+      `                      medians of ${multiple.rounds} alternating rounds; ratio per round: ` +
+        multiple.rawRounds.map((raw, i) => fmt(raw / multiple.skeinRounds[i], 2)).join(', '),
+    );
     const mps = (seconds) => monitor.n / seconds;
     console.log(
       `  ${monitor.n} monitor messages ${fmt(mps(monitor.skeinSeconds), 0)} msg/s handled vs raw receive ` +
