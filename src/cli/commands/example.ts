@@ -20,11 +20,22 @@ import { createTestServiceAccount } from '../../emulators/service-account';
 import { createLogger, formatLogEntry } from '../../service/logging';
 import type { LogLevel } from '../../core/events';
 import type { Logger } from '../../service/logging';
-import { EMULATOR_PROJECT_ID, skipMetadataServerDetection } from '../adapters';
+import {
+  EMULATOR_PROJECT_ID,
+  objectStore,
+  pubSubTransport,
+  resolveProjectId,
+  skipMetadataServerDetection,
+  usesEmulators,
+} from '../adapters';
+import { InvalidInputException } from '../../errors';
 import type { CliContext } from '../context';
 
 interface ExampleOptions {
   readonly emulators?: boolean;
+  readonly cloud?: boolean;
+  readonly projectId?: string;
+  readonly bucket?: string;
   readonly columns?: string;
   readonly json?: boolean;
 }
@@ -81,6 +92,35 @@ async function emulatorBackend(context: CliContext): Promise<Backend> {
   };
 }
 
+// Google Cloud as configured: the services topic in the project (made if missing) and a bucket for the example data.
+// The same adapters as `skein ask`/`start`, so PUBSUB_EMULATOR_HOST / STORAGE_EMULATOR_HOST redirect them.
+async function cloudBackend(context: CliContext, options: ExampleOptions): Promise<Backend> {
+  if (usesEmulators(context.env)) skipMetadataServerDetection(context.env);
+  const bucket = options.bucket?.replace(/^gs:\/\//, '').replace(/\/+$/, '');
+  if (!bucket) {
+    throw new InvalidInputException(
+      '--cloud needs --bucket <name>: a Cloud Storage bucket the example datasets are uploaded to for the children.',
+    );
+  }
+  const projectId = resolveProjectId(context.env, options.projectId);
+  const transport = pubSubTransport(context.env, projectId);
+  await transport.ensureTopic();
+  return {
+    transport,
+    objectStore: objectStore(context.env, { projectId }),
+    uploadTo: `gs://${bucket}/skein-example/data`,
+    close: () => transport.close(),
+  };
+}
+
+function backendFor(context: CliContext, options: ExampleOptions): Promise<Backend> {
+  if (options.emulators && options.cloud) {
+    throw new InvalidInputException('Choose one of --emulators and --cloud.');
+  }
+  if (options.cloud) return cloudBackend(context, options);
+  return options.emulators ? emulatorBackend(context) : embeddedBackend(context);
+}
+
 /** One progress bar per group on a terminal (log lines printed above them); plain lines otherwise. */
 function groupProgress(context: CliContext, groups: readonly string[], enabled: boolean) {
   const stream = context.hooks.progressStream;
@@ -127,7 +167,7 @@ function formatTable(output: AggregatorOutput): string {
 
 async function exampleCommand(context: CliContext, options: ExampleOptions, command: Command): Promise<void> {
   const globals = command.optsWithGlobals<{ logLevel?: string }>();
-  const backend = options.emulators ? await emulatorBackend(context) : await embeddedBackend(context);
+  const backend = await backendFor(context, options);
   // Log lines go above the progress bars once they exist (the tree logs while it starts, before the bars).
   const display: { progress?: ReturnType<typeof groupProgress> } = {};
   const parentLogger: Logger = createLogger({
@@ -172,6 +212,9 @@ export function registerExampleCommand(program: Command, context: CliContext): v
     .command('example')
     .description('run the example service tree (aggregator + csv-stats children) on the example data')
     .option('--emulators', 'run it over the Pub/Sub emulator and a GCS-compatible server instead of in memory')
+    .option('--cloud', 'run it on Google Cloud as configured (Pub/Sub services topic, Cloud Storage); needs --bucket')
+    .option('-p, --project-id <id>', 'the Google Cloud project for --cloud (default GOOGLE_CLOUD_PROJECT)')
+    .option('--bucket <name>', 'the Cloud Storage bucket --cloud uploads the example datasets to')
     .option('--columns <names>', 'comma-separated columns to summarise (default: every numeric column)')
     .option('--json', 'print the output values as JSON')
     .action((options: ExampleOptions, command: Command) => exampleCommand(context, options, command));
