@@ -8,9 +8,12 @@ import type { Manifest } from '../../core/resources';
 import { serviceIdFromConfiguration } from '../../service/configuration';
 import type { Logger } from '../../service/logging';
 import { Runner } from '../../service/runner';
+import { cloudPathBasename } from '../../core/gs-path';
+import { DownloadTrackingStore } from '../../service/download-tracking-store';
 import { LazyChildren, objectStore, pubSubTransport, resolveProjectId } from '../adapters';
 import { printableAnswer, printOctueJson } from '../answers';
 import { loadCommandConfiguration } from '../configuration';
+import { commandBars } from '../progress';
 import type { CliContext } from '../context';
 import { writeOutputFile } from '../files';
 import { readStrandOption } from '../inputs';
@@ -112,11 +115,20 @@ async function runCommand(context: CliContext, options: RunOptions, command: Com
       handleMonitorMessage: (data) => logger.info('Monitor message: %s', JSON.stringify(data)),
     });
     if (options.outputDir !== undefined) {
-      await saveOutputs(
-        resolve(options.outputDir),
-        { values: analysis.outputValues, manifest: analysis.outputManifest },
-        store,
-      );
+      // One progress bar per file downloaded from the cloud (on a terminal, without --json).
+      const bars = commandBars(context, options.json);
+      const observed = new DownloadTrackingStore(store, {
+        onTransfer: (location) => bars.add(cloudPathBasename(location)),
+      });
+      try {
+        await saveOutputs(
+          resolve(options.outputDir),
+          { values: analysis.outputValues, manifest: analysis.outputManifest },
+          observed,
+        );
+      } finally {
+        bars.stop();
+      }
       logger.info('Saved the outputs in %s.', resolve(options.outputDir));
     }
     const answer = printableAnswer(analysis.outputValues, analysis.outputManifest);
