@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 
 import { PubSubTransport } from '../cloud/pubsub';
+import { SecretManagerSource } from '../cloud/secrets';
 import { GcsObjectStore, LocalObjectStore } from '../cloud/storage';
 import type { ObjectStore } from '../core/ports/object-store';
+import type { SecretSource } from '../core/ports/secrets';
 import { resolveServicesTopicName } from '../core/topology';
 import type { ChildRecord } from '../core/twine';
 import { createTestServiceAccount } from '../emulators/service-account';
@@ -177,4 +179,40 @@ export class LazyChildren {
     await Promise.all(this.made.map((child) => child.close()));
     if (this.ports !== undefined) await this.closePorts(this.ports);
   }
+}
+
+/**
+ * Credentials the environment lacks, read from Google Cloud Secret Manager as Octue does
+ * (`projects/<project>/secrets/<NAME>/versions/latest`). The client is made on the first lookup, which the Runner
+ * only does for a credential missing from the environment, so services without credentials never load it.
+ */
+export class LazySecrets implements SecretSource {
+  private source: SecretManagerSource | undefined;
+
+  /** @param projectId - The project holding the secrets. */
+  constructor(private readonly projectId: string) {}
+
+  /** @inheritDoc */
+  getSecret(name: string): Promise<string | undefined> {
+    this.source ??= new SecretManagerSource({ projectId: this.projectId });
+    return this.source.getSecret(name);
+  }
+
+  /** Closes the client, if one was made. */
+  async close(): Promise<void> {
+    await this.source?.close();
+  }
+}
+
+/**
+ * Where a command's services look up credentials missing from the environment: Secret Manager in the project, or
+ * nowhere with the emulators (there is no Secret Manager emulator) or without a project.
+ * @param env - The environment.
+ * @param projectId - The project given on the command line or in the configuration, if any.
+ * @returns The secret source, or `undefined` (credentials from the environment only).
+ */
+export function secretSource(env: Env, projectId?: string): LazySecrets | undefined {
+  if (usesEmulators(env)) return undefined;
+  const project = nonEmpty(projectId) ?? nonEmpty(env[PROJECT_ENV]);
+  return project === undefined ? undefined : new LazySecrets(project);
 }

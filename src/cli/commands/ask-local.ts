@@ -7,7 +7,7 @@ import { createSruid } from '../../core/service-id';
 import { resolveServicesTopicName } from '../../core/topology';
 import { InvalidInputException } from '../../errors';
 import { serviceFromConfiguration } from '../../service/configuration';
-import { LazyChildren, objectStore, pubSubTransport, resolveProjectId } from '../adapters';
+import { LazyChildren, objectStore, pubSubTransport, resolveProjectId, secretSource } from '../adapters';
 import { printOctueJson } from '../answers';
 import { loadCommandConfiguration } from '../configuration';
 import type { CliContext } from '../context';
@@ -44,12 +44,14 @@ async function askLocalCommand(context: CliContext, options: AskLocalOptions, co
     const projectId = resolveProjectId(context.env, options.projectId ?? configuration.projectId);
     return { transport: pubSubTransport(context.env, projectId), objectStore: store, logger: logger.child('child') };
   });
+  const secrets = secretSource(context.env, options.projectId ?? configuration.projectId);
   try {
     await transport.ensureTopic();
     const service = serviceFromConfiguration({
       configuration,
       transport,
       objectStore: store,
+      secretSource: secrets,
       childFactory: children.factory,
       logger,
     });
@@ -70,6 +72,7 @@ async function askLocalCommand(context: CliContext, options: AskLocalOptions, co
     throw outcome.error;
   } finally {
     await children.close();
+    await secrets?.close();
     await transport.close();
   }
 }

@@ -4,13 +4,14 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 
 import type { ObjectStore } from '../../core/ports/object-store';
+import type { SecretSource } from '../../core/ports/secrets';
 import type { Manifest } from '../../core/resources';
 import { serviceIdFromConfiguration } from '../../service/configuration';
 import type { Logger } from '../../service/logging';
 import { Runner } from '../../service/runner';
 import { cloudPathBasename } from '../../core/gs-path';
 import { DownloadTrackingStore } from '../../service/download-tracking-store';
-import { LazyChildren, objectStore, pubSubTransport, resolveProjectId } from '../adapters';
+import { LazyChildren, objectStore, pubSubTransport, resolveProjectId, secretSource } from '../adapters';
 import { printableAnswer, printOctueJson } from '../answers';
 import { loadCommandConfiguration } from '../configuration';
 import { commandBars } from '../progress';
@@ -36,6 +37,7 @@ interface RunOptions {
 
 interface RunPorts {
   readonly store: ObjectStore;
+  readonly secrets: SecretSource | undefined;
   readonly children: LazyChildren;
   readonly logger: Logger;
 }
@@ -44,7 +46,12 @@ interface RunPorts {
 function makeRunner(context: CliContext, options: RunOptions, ports: RunPorts): Runner {
   const configurationValues = readStrandOption(options.configurationValues, 'configuration_values');
   const configurationManifest = readStrandOption(options.configurationManifest, 'configuration_manifest');
-  const common = { objectStore: ports.store, childFactory: ports.children.factory, logger: ports.logger };
+  const common = {
+    objectStore: ports.store,
+    childFactory: ports.children.factory,
+    logger: ports.logger,
+    secretSource: ports.secrets,
+  };
   if (options.app !== undefined && options.serviceConfig === undefined) {
     const app = resolve(options.app);
     return new Runner({
@@ -107,8 +114,9 @@ async function runCommand(context: CliContext, options: RunOptions, command: Com
     const projectId = resolveProjectId(context.env, options.projectId);
     return { transport: pubSubTransport(context.env, projectId), objectStore: store, logger: logger.child('child') };
   });
+  const secrets = secretSource(context.env, options.projectId);
   try {
-    const runner = makeRunner(context, options, { store, children, logger });
+    const runner = makeRunner(context, options, { store, children, logger, secrets });
     const analysis = await runner.run({
       inputValues,
       inputManifest,
@@ -135,6 +143,7 @@ async function runCommand(context: CliContext, options: RunOptions, command: Com
     printOctueJson(context, options.json === true ? { analysis_id: analysis.id, ...answer } : answer);
   } finally {
     await children.close();
+    await secrets?.close();
   }
 }
 

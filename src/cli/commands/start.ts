@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { SERVICE_REVISION_TAG_ENV } from '../../core/service-id';
 import { ServiceAlreadyExists } from '../../errors';
 import { serviceFromConfiguration } from '../../service/configuration';
-import { LazyChildren, objectStore, pubSubTransport, resolveProjectId } from '../adapters';
+import { LazyChildren, objectStore, pubSubTransport, resolveProjectId, secretSource } from '../adapters';
 import { loadCommandConfiguration } from '../configuration';
 import type { CliContext } from '../context';
 import { parseSecondsArgument } from '../inputs';
@@ -49,6 +49,7 @@ async function startCommand(context: CliContext, options: StartOptions, command:
     () => ({ transport, objectStore: store, logger: logger.child('child') }),
     async () => undefined,
   );
+  const secrets = secretSource(context.env, projectId);
   const controller = new AbortController();
   let stoppedBy: string = options.timeout === undefined ? 'signal' : 'timeout';
   const removeListener = context.hooks.onStopSignal?.((signal) => {
@@ -61,6 +62,7 @@ async function startCommand(context: CliContext, options: StartOptions, command:
       configuration,
       transport,
       objectStore: store,
+      secretSource: secrets,
       childFactory: children.factory,
       logger,
     });
@@ -100,6 +102,7 @@ async function startCommand(context: CliContext, options: StartOptions, command:
   } finally {
     removeListener?.();
     await children.close();
+    await secrets?.close();
     // Closing waits for answers still running; after the grace period, exit without them (their questions are
     // redelivered to another instance, or retried by the parent).
     await Promise.race([transport.close(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);

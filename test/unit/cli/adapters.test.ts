@@ -7,6 +7,8 @@ import {
   resolveProjectId,
   skipMetadataServerDetection,
   usesEmulators,
+  LazySecrets,
+  secretSource,
 } from '../../../src/cli/adapters';
 import type { ChildRecord } from '../../../src/core/twine';
 import { CloudLocationNotSpecified } from '../../../src/errors';
@@ -151,5 +153,25 @@ describe('Module: cli/adapters', () => {
       await expect(child.ask({})).rejects.toThrow(CloudLocationNotSpecified);
       await expect(children.close()).resolves.toBeUndefined();
     });
+  });
+});
+
+describe('Function: secretSource', () => {
+  it.each<[string, Record<string, string>, string | undefined]>([
+    ['the emulators are in use (there is no Secret Manager emulator)', { PUBSUB_EMULATOR_HOST: 'localhost:1' }, 'p'],
+    ['no project is known', {}, undefined],
+  ])('gives no secret source when %s: credentials come from the environment only', (_case, env, projectId) => {
+    expect(secretSource(env, projectId)).toBeUndefined();
+  });
+
+  it.each<[Record<string, string>, string | undefined]>([
+    [{}, 'my-project'],
+    [{ GOOGLE_CLOUD_PROJECT: 'my-project' }, undefined],
+  ])('reads Secret Manager in the project, making no client until a secret is looked up', async (env, projectId) => {
+    const source = secretSource(env, projectId);
+
+    expect(source).toBeInstanceOf(LazySecrets);
+    // Closing before any lookup has nothing to close (no client was made, so nothing was dialled).
+    await expect(source?.close()).resolves.toBeUndefined();
   });
 });
