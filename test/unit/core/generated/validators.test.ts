@@ -108,14 +108,14 @@ describe('Script: generate-validators.mjs', () => {
         copyFileSync(join(GENERATED, file), join(copy, file));
       }
       writeFileSync(
-        join(copy, 'event-validators.ts'),
-        `${readFileSync(join(copy, 'event-validators.ts'), 'utf8')}//\n`,
+        join(copy, 'event-validators.js'),
+        `${readFileSync(join(copy, 'event-validators.js'), 'utf8')}//\n`,
       );
-      unlinkSync(join(copy, 'twine-validators.ts'));
+      unlinkSync(join(copy, 'twine-validators.d.ts'));
       const { status, stderr } = runCheck('--dir', copy);
       expect(status).toBe(1);
-      expect(stderr).toContain(`stale: ${join(copy, 'event-validators.ts')}`);
-      expect(stderr).toContain(`stale: ${join(copy, 'twine-validators.ts')}`);
+      expect(stderr).toContain(`stale: ${join(copy, 'event-validators.js')}`);
+      expect(stderr).toContain(`stale: ${join(copy, 'twine-validators.d.ts')}`);
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }

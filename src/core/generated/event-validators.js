@@ -4,8 +4,7 @@
 //   src/core/events/schemas/service-communication.schema.json
 // Made with ajv 8.20.0 and ajv-formats 3.0.1. After changing a schema or upgrading either
 // package, run `node scripts/generate-validators.mjs`; test/unit/core/generated fails while this file is stale.
-// @ts-nocheck -- Ajv's generated JavaScript is untyped; the typed exports at the end are what callers use.
-import type { PrecompiledValidator } from '../json-schema';
+'use strict';
 
 const schema31 = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -3777,7 +3776,5 @@ function validate38(
 }
 validate38.evaluated = { dynamicProps: true, dynamicItems: false };
 
-/** Checks `{event, attributes}` against the service-communication schema (src/core/events/schemas). */
-export const validateServiceCommunication: PrecompiledValidator = validate20;
-/** Checks decoded attributes on their own against the service-communication schema's `$defs/attributes`. */
-export const validateEventAttributes: PrecompiledValidator = validate38;
+exports.validateServiceCommunication = validate20;
+exports.validateEventAttributes = validate38;

@@ -6,8 +6,7 @@
 //   src/core/twine/schemas/children.schema.json
 // Made with ajv 8.20.0 and ajv-formats 3.0.1. After changing a schema or upgrading either
 // package, run `node scripts/generate-validators.mjs`; test/unit/core/generated fails while this file is stale.
-// @ts-nocheck -- Ajv's generated JavaScript is untyped; the typed exports at the end are what callers use.
-import type { PrecompiledValidator } from '../json-schema';
+'use strict';
 
 const schema31 = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -2225,9 +2224,6 @@ function validate38(
 }
 validate38.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
 
-/** Checks a twine against the twine meta-schema (src/core/twine/schemas/twine.schema.json). */
-export const validateTwineMetaSchema: PrecompiledValidator = validate20;
-/** Checks manifest data against the manifest schema (src/core/twine/schemas/manifest.schema.json). */
-export const validateManifestSchema: PrecompiledValidator = validate29;
-/** Checks the children given to a service against the children schema (src/core/twine/schemas/children.schema.json). */
-export const validateChildrenSchema: PrecompiledValidator = validate38;
+exports.validateTwineMetaSchema = validate20;
+exports.validateManifestSchema = validate29;
+exports.validateChildrenSchema = validate38;
