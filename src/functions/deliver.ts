@@ -68,15 +68,15 @@ export async function deliverMessage(params: DeliverMessageParams): Promise<Deli
   }
 
   let settled: 'ack' | 'nack' | undefined;
-  const received: ReceivedMessage = {
-    ...message,
+  // Object.assign rather than `{...a, b}`: V8 writes properties that follow a leading spread on a slow path.
+  const received: ReceivedMessage = Object.assign({}, message, {
     ack: () => {
       settled ??= 'ack';
     },
     nack: () => {
       settled ??= 'nack';
     },
-  };
+  });
   let outcome: AnswerOutcome;
   try {
     outcome = await service.answer(received);

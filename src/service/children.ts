@@ -69,12 +69,11 @@ export function instantiateChildren(params: InstantiateChildrenParams): Record<s
   for (const record of params.records) {
     const child = params.factory === undefined ? unavailableChild(record) : params.factory(record, params.context);
     const ask = async (question: ChildQuestion = {}): Promise<ChildAnswer> => {
-      const full: ChildQuestion = {
-        ...question,
+      const full: ChildQuestion = Object.assign({}, question, {
         parentQuestionUuid: params.parentQuestionUuid,
         originatorQuestionUuid: params.originatorQuestionUuid,
         ...(params.originator === undefined ? {} : { originator: params.originator }),
-      };
+      });
       try {
         return await child.ask(full);
       } finally {

@@ -32,7 +32,11 @@ export async function invokeHandler(
     if (outcome === 'ack') delivery.ack();
     else delivery.nack();
   };
-  const received: ReceivedMessage = { ...delivery.message, ack: () => settle('ack'), nack: () => settle('nack') };
+  // Object.assign rather than `{...a, b}`: V8 writes properties that follow a leading spread on a slow path.
+  const received: ReceivedMessage = Object.assign({}, delivery.message, {
+    ack: () => settle('ack'),
+    nack: () => settle('nack'),
+  });
   try {
     await handler(received);
     settle('ack');

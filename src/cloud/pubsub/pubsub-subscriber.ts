@@ -82,10 +82,10 @@ export class PubSubSubscriber {
     const { message } = delivery;
     const attempt = (this.attempts.get(message.id) ?? 0) + 1;
     this.attempts.set(message.id, attempt);
-    const counted = {
-      ...delivery,
-      message: { ...message, deliveryAttempt: Math.max(attempt, message.deliveryAttempt) },
-    };
+    // Object.assign rather than `{...a, b}`: V8 writes properties that follow a leading spread on a slow path.
+    const counted = Object.assign({}, delivery, {
+      message: Object.assign({}, message, { deliveryAttempt: Math.max(attempt, message.deliveryAttempt) }),
+    });
     this.inFlight.track(invokeHandler(this.handler, counted, this.options.onError));
   }
 

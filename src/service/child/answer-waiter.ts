@@ -193,7 +193,7 @@ export class AnswerCollector {
 export async function waitForAnswer(params: WaitParams): Promise<QuestionAnswer> {
   const { transport, logger } = params;
   const collector = new AnswerCollector(params);
-  const answer = collector.wait({ ...params, topicName: transport.topicName });
+  const answer = collector.wait(Object.assign({}, params, { topicName: transport.topicName }));
   let active: ActiveSubscription | undefined;
   let keepSubscription = !params.deleteSubscription;
   try {

@@ -41,13 +41,14 @@ export async function askMultiple<Question extends ErrorHandlingOptions, Result>
     for (let index = next++; index < count; index = next++) {
       const question = questions[index] as Question;
       try {
-        results[index] = await ask({
-          ...question,
-          raiseErrors: question.raiseErrors ?? options.raiseErrors,
-          maxRetries: question.maxRetries ?? options.maxRetries,
-          preventRetriesWhen: question.preventRetriesWhen ?? options.preventRetriesWhen,
-          logErrors: question.logErrors ?? options.logErrors,
-        });
+        results[index] = await ask(
+          Object.assign({}, question, {
+            raiseErrors: question.raiseErrors ?? options.raiseErrors,
+            maxRetries: question.maxRetries ?? options.maxRetries,
+            preventRetriesWhen: question.preventRetriesWhen ?? options.preventRetriesWhen,
+            logErrors: question.logErrors ?? options.logErrors,
+          }),
+        );
       } catch (error) {
         failures.push(error);
       }

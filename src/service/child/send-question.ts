@@ -71,7 +71,7 @@ export async function sendQuestion(
   await publish(context, questionUuid, message, () => registration.release());
   const wait = async (): Promise<QuestionAnswer> => {
     try {
-      return await collector.wait({ ...limits, topicName: transport.topicName });
+      return await collector.wait(Object.assign({}, limits, { topicName: transport.topicName }));
     } finally {
       await registration.release();
     }

@@ -186,7 +186,7 @@ export class EventHandler {
       includeServiceMetadata: this.options.includeServiceMetadataInLogs ?? true,
       colour: this.options.colourLogLabels ?? false,
     });
-    const relabelled = { ...entry, message };
+    const relabelled = Object.assign({}, entry, { message });
     if (this.options.handleLogEntry) this.options.handleLogEntry(relabelled);
     else reemitLogEntry(this.logger, relabelled);
   }
