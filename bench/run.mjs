@@ -65,7 +65,7 @@ function report(result) {
     return;
   }
   if (result.name === 'questions') {
-    const { roundTrip, multiple, monitor } = result;
+    const { roundTrip, monitor } = result;
     console.log(
       `  ask round trip      p50 ${fmt(roundTrip.skein.p50)} ms vs raw ping-pong ${fmt(roundTrip.raw.p50)} ms -> ` +
         `${fmt(roundTrip.skein.p50 / roundTrip.raw.p50, 2)}x   (target <= 1.10x)`,
@@ -73,15 +73,6 @@ function report(result) {
     console.log(
       `                      p99 ${fmt(roundTrip.skein.p99)} ms vs ${fmt(roundTrip.raw.p99)} ms -> ` +
         `${fmt(roundTrip.skein.p99 / roundTrip.raw.p99, 2)}x`,
-    );
-    const qps = (seconds) => multiple.n / seconds;
-    console.log(
-      `  askMultiple(${multiple.n})    ${fmt(qps(multiple.skeinSeconds))} q/s vs pipelined ping-pong ` +
-        `${fmt(qps(multiple.rawSeconds))} q/s -> ${fmt(multiple.rawSeconds / multiple.skeinSeconds, 2)}x   (target >= 0.85x)`,
-    );
-    console.log(
-      `                      medians of ${multiple.rounds} alternating rounds; ratio per round: ` +
-        multiple.rawRounds.map((raw, i) => fmt(raw / multiple.skeinRounds[i], 2)).join(', '),
     );
     const mps = (seconds) => monitor.n / seconds;
     console.log(

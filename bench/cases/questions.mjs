@@ -1,8 +1,8 @@
 // Issue 3 figures on the real Pub/Sub emulator, each beside its raw-client baseline from the same run:
 //  1. `Child.ask` round trip to a no-op Service vs a bare publish → pull → publish → pull ping-pong;
-//  2. `askMultiple(500)` throughput vs the same ping-pong pipelined 500 at a time (median of alternating rounds);
-//  3. parent-side handling of 10 000 monitor messages (EventHandler) vs raw receive of the same messages.
-// Both sides of each pair run in this process against the same emulator. Prints one JSON line.
+//  2. parent-side handling of 10 000 monitor messages (EventHandler) vs raw receive of the same messages.
+// Both sides of each pair run in this process against the same emulator. Prints one JSON line. The askMultiple
+// throughput figure is measured by questions-throughput.mjs, on a fresh emulator per measurement.
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 
@@ -12,9 +12,7 @@ const testing = require('../../dist/src/testing.js');
 const { PubSub } = require('@google-cloud/pubsub');
 
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 60);
-const MULTIPLE = Number(process.env.BENCH_MULTIPLE ?? 500);
 const MONITOR_MESSAGES = Number(process.env.BENCH_MONITOR_MESSAGES ?? 10_000);
-const MULTIPLE_ROUNDS = Number(process.env.BENCH_MULTIPLE_ROUNDS ?? 5);
 const PROJECT = 'bench-questions';
 const silent = skein.createLogger({ sinks: [] });
 
@@ -63,12 +61,6 @@ try {
     await rawAsk(randomUUID());
     rawTimes.push(ms(start));
   }
-  const rawRound = async () => {
-    const t = process.hrtime.bigint();
-    await Promise.all(Array.from({ length: MULTIPLE }, () => rawAsk(randomUUID())));
-    return ms(t) / 1000;
-  };
-
   // --- Skein: a Service answering with a no-op app, and a Child asking it ---
   const topicName = `skein-${randomUUID()}`;
   const transport = new skein.PubSubTransport({ projectId: PROJECT, topicName, apiEndpoint: emulator.host });
@@ -88,37 +80,11 @@ try {
     await child.ask({ inputValues: {}, timeout: 60 });
     askTimes.push(ms(t));
   }
-  let answered = 0;
-  const skeinRound = async () => {
-    const t = process.hrtime.bigint();
-    const answers = await child.askMultiple(
-      Array.from({ length: MULTIPLE }, () => ({ inputValues: {}, timeout: 300 })),
-      { maxConcurrency: MULTIPLE },
-    );
-    answered = answers.length;
-    return ms(t) / 1000;
-  };
-  // Throughput on a shared emulator swings from run to run: alternate the two, several rounds, and compare medians.
-  const rawRounds = [];
-  const skeinRounds = [];
-  for (let round = 0; round < MULTIPLE_ROUNDS; round++) {
-    rawRounds.push(await rawRound());
-    skeinRounds.push(await skeinRound());
-  }
   stop.abort();
 
   results.roundTrip = {
     raw: { p50: percentile(rawTimes, 0.5), p99: percentile(rawTimes, 0.99) },
     skein: { p50: percentile(askTimes, 0.5), p99: percentile(askTimes, 0.99) },
-  };
-  results.multiple = {
-    n: MULTIPLE,
-    answered,
-    rounds: MULTIPLE_ROUNDS,
-    rawSeconds: percentile(rawRounds, 0.5),
-    skeinSeconds: percentile(skeinRounds, 0.5),
-    rawRounds,
-    skeinRounds,
   };
 
   // --- 10 000 monitor messages: published once, received raw and through Skein's EventHandler ---
