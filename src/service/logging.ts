@@ -70,6 +70,10 @@ function deliver(sinks: readonly LevelledSink[], entry: SkeinLogEntry): void {
   }
 }
 
+function accepts(sinks: readonly LevelledSink[], level: LogLevel): boolean {
+  return sinks.some((sink) => passes(level, sink.level));
+}
+
 class SkeinLogger implements Logger {
   constructor(
     readonly name: string,
@@ -106,6 +110,8 @@ class SkeinLogger implements Logger {
 
   private emit(level: LogLevel, message: string, args: unknown[], error?: unknown): void {
     const context = contextStorage.getStore();
+    // Debug lines and loggers without sinks are common on hot paths: skip building an entry nobody takes.
+    if (!accepts(this.sinks, level) && (context === undefined || !accepts(context.sinks, level))) return;
     const entry: SkeinLogEntry = {
       name: this.name,
       level,

@@ -124,7 +124,11 @@ export function matchesAttributeFilter(
   filter: AttributeFilter | undefined,
 ): boolean {
   if (!filter) return true;
-  return Object.entries(filter).every(([key, value]) => attributes[key] === value);
+  // Runs on every received message: a plain loop allocates nothing.
+  for (const key in filter) {
+    if (attributes[key] !== filter[key]) return false;
+  }
+  return true;
 }
 
 /**
