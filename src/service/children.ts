@@ -96,7 +96,9 @@ export function instantiateChildren(params: InstantiateChildrenParams): Record<s
         askMultiple<ChildQuestion & ErrorHandlingOptions, ChildAnswer>(
           ask,
           questions as readonly (ChildQuestion & ErrorHandlingOptions)[],
-          { ...options, preventRetriesWhen: options.preventRetriesWhen as readonly ErrorMatcher[] | undefined },
+          Object.assign({}, options, {
+            preventRetriesWhen: options.preventRetriesWhen as readonly ErrorMatcher[] | undefined,
+          }),
           logger,
         ),
     };

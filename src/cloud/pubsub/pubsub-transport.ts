@@ -82,11 +82,12 @@ export class PubSubTransport implements Transport {
     this.topicName = options.topicName;
     this.projectId = options.projectId;
     this.redeliveryWaitMs = options.redeliveryWaitMs ?? 660_000;
-    this.client = new PubSub({
-      ...options.clientConfig,
-      projectId: options.projectId,
-      ...(options.apiEndpoint === undefined ? {} : { apiEndpoint: options.apiEndpoint }),
-    });
+    this.client = new PubSub(
+      Object.assign({}, options.clientConfig, {
+        projectId: options.projectId,
+        ...(options.apiEndpoint === undefined ? {} : { apiEndpoint: options.apiEndpoint }),
+      }),
+    );
     // Octue's publisher: ordering on and a bounded retry deadline. The client sends one request per ordering key at a
     // time; messages of the key published meanwhile leave together in the next request (maxMilliseconds 0: at once
     // when the one in flight returns). Questions leave as soon as they are published; a child's responses wait a

@@ -14,9 +14,10 @@ export type ChildPorts = Omit<ChildOptions, 'id' | 'parentSruid'>;
  */
 export function childFactory(ports: ChildPorts): ChildFactory {
   return (record, context) =>
-    new Child({
-      ...ports,
-      id: record.id,
-      ...(context.serviceId === undefined ? {} : { parentSruid: context.serviceId }),
-    });
+    new Child(
+      Object.assign({}, ports, {
+        id: record.id,
+        ...(context.serviceId === undefined ? {} : { parentSruid: context.serviceId }),
+      }),
+    );
 }

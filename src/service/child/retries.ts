@@ -58,14 +58,15 @@ export async function retryFailedQuestion(params: RetryParams): Promise<AskResul
   let lastUuid = params.questionUuid;
   for (let retry = 1; retry <= limits.maxRetries; retry++) {
     logger.info('Retrying question %s %d of %d times.', lastUuid, retry, limits.maxRetries);
-    const result = await params.ask({
-      ...options,
-      retryCount: limits.retryCount + retry,
-      raiseErrors: false,
-      maxRetries: 0,
-      preventRetriesWhen: undefined,
-      logErrors: false,
-    });
+    const result = await params.ask(
+      Object.assign({}, options, {
+        retryCount: limits.retryCount + retry,
+        raiseErrors: false,
+        maxRetries: 0,
+        preventRetriesWhen: undefined,
+        logErrors: false,
+      }),
+    );
     lastUuid = result.questionUuid;
     if (!(result.answer instanceof Error) || matchesAnyError(result.answer, prevent)) return result;
     last = result.answer;

@@ -194,7 +194,7 @@ export class EventHandler {
   private toError(event: ExceptionEvent, attributes: EventAttributes): Error {
     // Unvalidated (replayed) events may lack the traceback; the codec needs a list.
     const traceback = Array.isArray(event.exception_traceback) ? event.exception_traceback : [];
-    return exceptionEventToError({ ...event, exception_traceback: traceback }, attributes.sender, {
+    return exceptionEventToError(Object.assign({}, event, { exception_traceback: traceback }), attributes.sender, {
       errorClasses: this.options.errorClasses,
     });
   }
@@ -205,9 +205,9 @@ export class EventHandler {
     const store = this.options.objectStore;
     const outputManifest = primitive
       ? await Manifest.fromPrimitive(primitive, {
-          ...(store === undefined ? {} : { store }),
           // A replayed answer's datasets may be long gone (Octue's emulator does not fetch them either).
           allowMissing: this.options.validateEvents === false,
+          ...(store === undefined ? {} : { store }),
         })
       : null;
     return { outputValues: event.output_values ?? null, outputManifest };
