@@ -10,34 +10,12 @@ import {
   validateAttributes,
   validateEvent,
 } from '../../../../src/core/events';
+import { CHILD_ATTRIBUTES, QUESTION_ATTRIBUTES } from '../../../helpers/event-samples';
 
 const GOLDEN = JSON.parse(readFileSync(join(__dirname, '../../../fixtures/octue/fixtures/events.json'), 'utf8')) as {
   event: unknown;
   attributes: Record<string, unknown>;
 }[];
-
-const CHILD_ATTRIBUTES = {
-  uuid: 'a9de11b1-e88f-43fa-b3a4-40a590c3443f',
-  datetime: '2024-04-11T10:46:48.236064+00:00',
-  question_uuid: 'd45c7e99-d610-413b-8130-dd6eef46dda6',
-  originator_question_uuid: 'd45c7e99-d610-413b-8130-dd6eef46dda6',
-  parent: 'octue/another-service:3.2.1',
-  originator: 'octue/another-service:3.2.1',
-  sender: 'octue/test-service:1.0.0',
-  sender_type: 'CHILD',
-  sender_sdk_version: '0.69.0',
-  recipient: 'octue/another-service:3.2.1',
-  retry_count: 0,
-};
-
-const QUESTION_ATTRIBUTES = {
-  ...CHILD_ATTRIBUTES,
-  sender: 'octue/another-service:3.2.1',
-  recipient: 'octue/test-service:1.0.0',
-  sender_type: 'PARENT',
-  forward_logs: true,
-  save_diagnostics: 'SAVE_DIAGNOSTICS_ON_CRASH',
-};
 
 function failureOf(candidate: unknown): InvalidEvent {
   try {

@@ -23,6 +23,7 @@ import {
 } from '../../../../src/core/json-schema';
 import type { PrecompiledValidator, SchemaValidationResult } from '../../../../src/core/json-schema';
 import { CHILDREN_SCHEMA, MANIFEST_SCHEMA, TWINE_META_SCHEMA } from '../../../../src/core/twine';
+import { CHILD_ATTRIBUTES, QUESTION_ATTRIBUTES } from '../../../helpers/event-samples';
 
 const ROOT = resolve(__dirname, '../../../..');
 const SCRIPT = join(ROOT, 'scripts/generate-validators.mjs');
@@ -59,29 +60,6 @@ function expectSameAsRunTime(validator: PrecompiledValidator, schema: unknown, d
   expect(precompiled.failures).toEqual(runTime.failures);
   expect(errorSummary(precompiled)).toEqual(errorSummary(runTime));
 }
-
-const CHILD_ATTRIBUTES = {
-  uuid: 'a9de11b1-e88f-43fa-b3a4-40a590c3443f',
-  datetime: '2024-04-11T10:46:48.236064+00:00',
-  question_uuid: 'd45c7e99-d610-413b-8130-dd6eef46dda6',
-  originator_question_uuid: 'd45c7e99-d610-413b-8130-dd6eef46dda6',
-  parent: 'octue/another-service:3.2.1',
-  originator: 'octue/another-service:3.2.1',
-  sender: 'octue/test-service:1.0.0',
-  sender_type: 'CHILD',
-  sender_sdk_version: '0.69.0',
-  recipient: 'octue/another-service:3.2.1',
-  retry_count: 0,
-};
-
-const QUESTION_ATTRIBUTES = {
-  ...CHILD_ATTRIBUTES,
-  sender: 'octue/another-service:3.2.1',
-  recipient: 'octue/test-service:1.0.0',
-  sender_type: 'PARENT',
-  forward_logs: true,
-  save_diagnostics: 'SAVE_DIAGNOSTICS_ON_CRASH',
-};
 
 /** A named document, and whether it satisfies the schema. */
 type Case = [name: string, data: unknown, valid: boolean];
