@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
@@ -9,60 +7,13 @@ import { PubSubTransport } from '../../../src/cloud/pubsub';
 import { InvalidValuesContents } from '../../../src/errors';
 import { createLogger, memoryLogSink } from '../../../src/service';
 import { Child } from '../../../src/service/child';
+import { emulatorHost } from '../../helpers/pubsub-emulator-host';
+import { PROJECT_ID, ServiceProcess } from './robustness-helpers';
 
-const PROJECT_ID = 'demo-skein';
 const PARENT = 'acme/parent:1.0.0';
 const ECHO = 'acme/echo:1.0.0';
 const MIDDLE = 'acme/middle:1.0.0';
 const SCRIPT = join(__dirname, 'processes', 'child-service.js');
-
-function emulatorHost(): string {
-  const host = process.env.PUBSUB_EMULATOR_HOST;
-  if (!host) throw new Error('PUBSUB_EMULATOR_HOST is not set; run this through the integration project.');
-  return host;
-}
-
-/** A child service running in its own Node process (against dist/), ready once it has printed READY. */
-class ServiceProcess {
-  private readonly process: ChildProcess;
-  private stderr = '';
-  readonly ready: Promise<void>;
-
-  constructor(topic: string, serviceId: string, behaviour: 'echo' | 'middle', extraEnv: Record<string, string> = {}) {
-    this.process = spawn(process.execPath, [SCRIPT], {
-      env: {
-        ...process.env,
-        SKEIN_TEST_PROJECT: PROJECT_ID,
-        SKEIN_TEST_TOPIC: topic,
-        SKEIN_TEST_SERVICE_ID: serviceId,
-        SKEIN_TEST_BEHAVIOUR: behaviour,
-        ...extraEnv,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.process.stderr?.on('data', (chunk: Buffer) => {
-      this.stderr += chunk.toString('utf8');
-    });
-    this.ready = new Promise((resolve, reject) => {
-      let stdout = '';
-      this.process.stdout?.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString('utf8');
-        if (stdout.includes('READY\n')) resolve();
-      });
-      this.process.once('exit', (code) =>
-        reject(new Error(`The ${serviceId} process exited (${String(code)}) before it was ready:\n${this.stderr}`)),
-      );
-    });
-  }
-
-  /** Stops serving (SIGTERM) and waits for the process to exit. */
-  async stop(): Promise<void> {
-    if (this.process.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.process.once('exit', resolve));
-    this.process.kill('SIGTERM');
-    await exited;
-  }
-}
 
 describe('Class: Child (over the Pub/Sub emulator, child services in separate processes)', () => {
   let topic: string;
@@ -88,7 +39,7 @@ describe('Class: Child (over the Pub/Sub emulator, child services in separate pr
   });
 
   async function start(serviceId: string, behaviour: 'echo' | 'middle', env: Record<string, string> = {}) {
-    const running = new ServiceProcess(topic, serviceId, behaviour, env);
+    const running = new ServiceProcess(topic, serviceId, { SKEIN_TEST_BEHAVIOUR: behaviour, ...env }, SCRIPT);
     processes.push(running);
     await running.ready;
   }

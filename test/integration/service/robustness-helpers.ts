@@ -11,19 +11,13 @@ import type { Message, Subscription } from '@google-cloud/pubsub';
 
 import { PubSubTransport } from '../../../src/cloud/pubsub';
 import type { Service } from '../../../src/service';
+import { emulatorHost } from '../../helpers/pubsub-emulator-host';
 
 export const PROJECT_ID = 'demo-skein';
 export const PARENT = 'acme/robust-parent:1.0.0';
 
 /** Every wait in these tests ends after this long, so a broken path fails instead of hanging the run. */
 export const WAIT_LIMIT_MS = 20_000;
-
-/** @returns The emulator's `host:port`, set by the integration global setup. */
-export function emulatorHost(): string {
-  const host = process.env.PUBSUB_EMULATOR_HOST;
-  if (!host) throw new Error('PUBSUB_EMULATOR_HOST is not set; run this through the integration project.');
-  return host;
-}
 
 /** Waits until `predicate` holds, polling; fails with `what` in the message after {@link WAIT_LIMIT_MS}. */
 export async function waitFor(predicate: () => boolean, what: string): Promise<void> {
@@ -174,7 +168,7 @@ export async function serveInProcess(
 
 const SCRIPT = join(__dirname, 'processes', 'robust-service.js');
 
-/** A service served by processes/robust-service.js in its own Node process (against dist/). */
+/** A service served by a script under processes/ (robust-service.js by default) in its own Node process (against dist/). */
 export class ServiceProcess {
   private readonly process: ChildProcess;
   private stderr = '';
@@ -187,9 +181,10 @@ export class ServiceProcess {
    * @param topic - The services topic.
    * @param serviceId - The SRUID it serves.
    * @param env - Its `SKEIN_TEST_*` settings (see the script).
+   * @param script - The script to run.
    */
-  constructor(topic: string, serviceId: string, env: Record<string, string>) {
-    this.process = spawn(process.execPath, [SCRIPT], {
+  constructor(topic: string, serviceId: string, env: Record<string, string>, script: string = SCRIPT) {
+    this.process = spawn(process.execPath, [script], {
       env: {
         ...process.env,
         SKEIN_TEST_PROJECT: PROJECT_ID,

@@ -4,14 +4,9 @@ import { PubSubTransport } from '../../../../src/cloud/pubsub/pubsub-transport';
 import { answerSubscription, childSubscription } from '../../../../src/core/topology';
 import { TransportError } from '../../../../src/errors';
 import { describeTransportContract, uniqueName } from '../../../helpers/transport-contract';
+import { emulatorHost } from '../../../helpers/pubsub-emulator-host';
 
 const PROJECT_ID = 'demo-skein';
-
-function emulatorHost(): string {
-  const host = process.env.PUBSUB_EMULATOR_HOST;
-  if (!host) throw new Error('PUBSUB_EMULATOR_HOST is not set; run this through the integration project.');
-  return host;
-}
 
 /** A raw client for cleanup and for reading back what the transport created. */
 function adminClient(): PubSub {
