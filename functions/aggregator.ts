@@ -2,15 +2,14 @@
 // Service (whose csv-stats children are asked over the same topic) → CloudEvent handler, built on the first event.
 import { AGGREGATOR_TWINE, aggregatorChildren, run } from '../apps/aggregator';
 import { CSV_STATS_ERROR_CLASSES } from '../apps/csv-stats';
-import { PubSubTransport } from '../src/cloud/pubsub';
-import { GcsObjectStore } from '../src/cloud/storage/gcs-object-store';
 import { formatServiceId } from '../src/core/service-id';
-import { functionHandlers, functionLogger, resolveFunctionSettings } from '../src/functions';
+import { functionHandlers, functionLogger } from '../src/functions';
 import type { DeliveryOrigin, FunctionServiceIdentity } from '../src/functions';
 import { serviceFromConfiguration } from '../src/service';
 import type { Service } from '../src/service';
 import { childFactory } from '../src/service/child';
 import { CSV_STATS_IDENTITY } from './csv-stats';
+import { googleAdapters } from './google-adapters';
 
 /** The SRUID the aggregator answers as unless `OCTUE_SERVICE_*` variables say otherwise. */
 export const AGGREGATOR_IDENTITY: FunctionServiceIdentity = { ...CSV_STATS_IDENTITY, name: 'aggregator' };
@@ -18,15 +17,11 @@ export const AGGREGATOR_IDENTITY: FunctionServiceIdentity = { ...CSV_STATS_IDENT
 const logger = functionLogger();
 
 function buildAggregator(origin: DeliveryOrigin): Service {
-  const settings = resolveFunctionSettings({ env: process.env, identity: AGGREGATOR_IDENTITY, origin, logger });
-  const { projectId, topicName } = settings;
-  const transport = new PubSubTransport({ projectId, topicName, apiEndpoint: settings.pubsubEndpoint });
-  const objectStore = new GcsObjectStore({ projectId, apiEndpoint: settings.storageEndpoint });
-  // No secretSource: the twine has no credentials strand (else: new SecretManagerSource({ projectId })).
+  const { settings, transport, objectStore } = googleAdapters(AGGREGATOR_IDENTITY, origin, logger);
   // The deployed csv-stats unless SKEIN_CHILDREN names other children.
   const children =
     settings.configuration.children ??
-    aggregatorChildren({ csvStatsId: formatServiceId(CSV_STATS_IDENTITY), projectId });
+    aggregatorChildren({ csvStatsId: formatServiceId(CSV_STATS_IDENTITY), projectId: settings.projectId });
   return serviceFromConfiguration({
     configuration: settings.configuration,
     serviceId: settings.serviceId,

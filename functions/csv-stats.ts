@@ -1,12 +1,11 @@
 // The csv-stats service as a Cloud Run function: environment → settings → Pub/Sub and Cloud Storage adapters →
 // Service → CloudEvent handler. The service is built on the first event (the cold start) and reused afterwards.
 import { CSV_STATS_TWINE, run } from '../apps/csv-stats';
-import { PubSubTransport } from '../src/cloud/pubsub';
-import { GcsObjectStore } from '../src/cloud/storage/gcs-object-store';
-import { functionHandlers, functionLogger, resolveFunctionSettings } from '../src/functions';
+import { functionHandlers, functionLogger } from '../src/functions';
 import type { DeliveryOrigin, FunctionServiceIdentity } from '../src/functions';
 import { serviceFromConfiguration } from '../src/service';
 import type { Service } from '../src/service';
+import { googleAdapters } from './google-adapters';
 
 /** The SRUID csv-stats answers as unless `OCTUE_SERVICE_NAMESPACE`/`_NAME`/`_REVISION_TAG` say otherwise. */
 export const CSV_STATS_IDENTITY: FunctionServiceIdentity = {
@@ -18,11 +17,7 @@ export const CSV_STATS_IDENTITY: FunctionServiceIdentity = {
 const logger = functionLogger();
 
 function buildCsvStats(origin: DeliveryOrigin): Service {
-  const settings = resolveFunctionSettings({ env: process.env, identity: CSV_STATS_IDENTITY, origin, logger });
-  const { projectId, topicName } = settings;
-  const transport = new PubSubTransport({ projectId, topicName, apiEndpoint: settings.pubsubEndpoint });
-  const objectStore = new GcsObjectStore({ projectId, apiEndpoint: settings.storageEndpoint });
-  // No secretSource: the twine has no credentials strand (else: new SecretManagerSource({ projectId })).
+  const { settings, transport, objectStore } = googleAdapters(CSV_STATS_IDENTITY, origin, logger);
   return serviceFromConfiguration({
     configuration: settings.configuration,
     serviceId: settings.serviceId,
