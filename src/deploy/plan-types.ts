@@ -1,4 +1,5 @@
 import type { FunctionSpec } from './ports';
+import type { DeploySettings } from './settings';
 
 /** The plan file's format tag; a plan with another tag is refused. */
 export const PLAN_FORMAT = 'skein-deploy-plan/1';
@@ -117,22 +118,16 @@ export interface PlannedService {
   readonly subscriptionName: string;
 }
 
-/** Everything `serverless deploy` and `serverless remove` would do, written by `serverless package`. */
-export interface DeployPlan {
+/**
+ * Everything `serverless deploy` and `serverless remove` would do, written by `serverless package`: the settings it
+ * was planned from (service, stage, project, region, runtime, services topic) and the steps.
+ */
+export interface DeployPlan extends Pick<
+  DeploySettings,
+  'service' | 'stage' | 'project' | 'region' | 'runtime' | 'servicesTopic'
+> {
   /** {@link PLAN_FORMAT}. */
   readonly format: typeof PLAN_FORMAT;
-  /** `service:`. */
-  readonly service: string;
-  /** The stage. */
-  readonly stage: string;
-  /** The project. */
-  readonly project: string;
-  /** The region. */
-  readonly region: string;
-  /** The runtime. */
-  readonly runtime: string;
-  /** The services topic and whether remove deletes it. */
-  readonly servicesTopic: { readonly name: string; readonly owned: boolean };
   /** The buckets and whether remove deletes them. */
   readonly buckets: readonly { readonly role: string; readonly name: string; readonly owned: boolean }[];
   /** The source zip. */
