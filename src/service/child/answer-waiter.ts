@@ -56,8 +56,8 @@ function startDeadline(clock: Clock, ms: number, onExpiry: () => void): TimerHan
  * Collects one question's answer events, as Octue's `wait_for_answer`: each message given to {@link deliver} is
  * acknowledged at once and its event handed to the handler in arrival order (the transport keeps the child's order by
  * ordering key), once per event uuid; {@link wait} ends with the result, the child's error, or a `QuestionTimeout` when
- * the overall limit passes or no heartbeat arrives within the maximum interval (checked every interval, as Octue's
- * watchdog, which delivery acknowledgements do not feed).
+ * the overall limit passes or no heartbeat arrives within the maximum interval after the last one (or after the first
+ * delivery acknowledgement, or the start of the wait, when none came yet; later acknowledgements do not feed it).
  *
  * It exists apart from any subscription so that it can be registered before the question is published (events that
  * arrive before {@link wait} is called are handled, not lost), whether its messages come from a subscription of its
@@ -71,6 +71,10 @@ export class AnswerCollector {
   private settle!: { resolve: (answer: QuestionAnswer) => void; reject: (error: unknown) => void };
   private over = false;
   private lastHeartbeat: number | undefined;
+  private firstAcknowledgement: number | undefined;
+  private waitStart = 0;
+  private heartbeatWindowMs = 0;
+  private watchdog: TimerHandle | undefined;
   private queue = Promise.resolve();
   private readonly seen = new Set<string>();
   private readonly timers: TimerHandle[] = [];
@@ -113,28 +117,19 @@ export class AnswerCollector {
 
   private startTimers(limits: WaitLimits): void {
     const { clock, handler } = this.params;
-    const heartbeatMs = limits.maximumHeartbeatInterval * 1000;
-    const start = clock.now().getTime();
-    // Octue's watchdog: checked every interval; dead when no heartbeat ever came, or none in the last interval.
-    const heartbeatMissed = (now: number): boolean =>
-      this.lastHeartbeat === undefined ? now - start >= heartbeatMs : now - this.lastHeartbeat > heartbeatMs;
-    this.timers.push(
-      clock.setInterval(
-        () => {
-          if (!heartbeatMissed(clock.now().getTime())) return;
-          const sender = handler.lastAttributes?.sender ?? this.params.childId;
-          const uuid = handler.lastAttributes?.question_uuid ?? this.params.questionUuid ?? 'UNKNOWN';
-          this.end({
-            error: new QuestionTimeout(
-              `No heartbeat has been received from '${sender}' for question ${uuid} within the maximum allowed ` +
-                `interval of ${limits.maximumHeartbeatInterval}s.`,
-              { questionUuid: this.params.questionUuid, timeoutSeconds: limits.maximumHeartbeatInterval },
-            ),
-          });
-        },
-        Math.min(heartbeatMs, MAX_TIMER_MS),
-      ),
-    );
+    this.heartbeatWindowMs = limits.maximumHeartbeatInterval * 1000;
+    this.waitStart = clock.now().getTime();
+    this.armWatchdog(() => {
+      const sender = handler.lastAttributes?.sender ?? this.params.childId;
+      const uuid = handler.lastAttributes?.question_uuid ?? this.params.questionUuid ?? 'UNKNOWN';
+      this.end({
+        error: new QuestionTimeout(
+          `No heartbeat has been received from '${sender}' for question ${uuid} within the maximum allowed ` +
+            `interval of ${limits.maximumHeartbeatInterval}s.`,
+          { questionUuid: this.params.questionUuid, timeoutSeconds: limits.maximumHeartbeatInterval },
+        ),
+      });
+    });
     const { timeout } = limits;
     if (timeout === null) return;
     this.timers.push(
@@ -147,6 +142,33 @@ export class AnswerCollector {
         }),
       ),
     );
+  }
+
+  /**
+   * Arms the heartbeat watchdog: a one-shot timer due one window after the latest sign of life (the last heartbeat,
+   * else the first delivery acknowledgement, else the start of the wait). Heartbeats only move that reference: when
+   * the timer fires and one has arrived since, it re-arms for the rest. So a dead child is noticed at the window itself
+   * rather than at the next of Octue's once-per-window checks, up to two windows after its last heartbeat.
+   */
+  private armWatchdog(onDead: () => void): void {
+    const { clock } = this.params;
+    // At least 1 ms: a zero interval would be a busy loop; beyond Node's range, the timer re-arms for the rest.
+    const delay = Math.min(Math.max(this.heartbeatDeadline() - clock.now().getTime(), 1), MAX_TIMER_MS);
+    let fired = false;
+    const timer = clock.setInterval(() => {
+      // One-shot on a repeating-timer clock: a clock catching up on a long pause may call it again.
+      if (fired) return;
+      fired = true;
+      clock.clearInterval(timer);
+      if (this.over) return;
+      if (clock.now().getTime() >= this.heartbeatDeadline()) onDead();
+      else this.armWatchdog(onDead);
+    }, delay);
+    this.watchdog = timer;
+  }
+
+  private heartbeatDeadline(): number {
+    return (this.lastHeartbeat ?? this.firstAcknowledgement ?? this.waitStart) + this.heartbeatWindowMs;
   }
 
   private async handle(message: ReceivedMessage): Promise<void> {
@@ -169,6 +191,9 @@ export class AnswerCollector {
     if (outcome.status === 'result') this.end({ answer: outcome.answer });
     else if (outcome.status === 'handled' && outcome.kind === 'heartbeat') {
       this.lastHeartbeat = this.params.clock.now().getTime();
+    } else if (outcome.status === 'handled' && outcome.kind === 'delivery_acknowledgement') {
+      // Only the first: a repeated acknowledgement (a redelivered question) is no sign the analysis is alive.
+      this.firstAcknowledgement ??= this.params.clock.now().getTime();
     }
   }
 
@@ -177,6 +202,7 @@ export class AnswerCollector {
     if (this.over) return;
     this.over = true;
     for (const timer of this.timers.splice(0)) this.params.clock.clearInterval(timer);
+    if (this.watchdog !== undefined) this.params.clock.clearInterval(this.watchdog);
     if ('answer' in outcome) this.settle.resolve(outcome.answer);
     else this.settle.reject(outcome.error);
   }
