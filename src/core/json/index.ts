@@ -12,6 +12,7 @@ export {
   toOctuePrimitive,
 } from './octue-json';
 export type { HasPrimitive } from './octue-json';
+export { PROTOTYPE_KEYS, copyOwnProperties, setOwnProperty } from './own-property';
 export { pythonJsonDumps, pythonJsonString } from './python-json';
 export type { JsonValue, PythonJsonOptions } from './python-json';
 export {

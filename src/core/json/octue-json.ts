@@ -1,6 +1,7 @@
 import { types } from 'node:util';
 
 import { InvalidInputException } from '../../errors';
+import { setOwnProperty } from './own-property';
 import type { JsonValue, PythonJsonOptions } from './python-json';
 import { isPlainObject } from './plain-object';
 import { pythonJsonDumps } from './python-json';
@@ -61,8 +62,9 @@ function objectToPrimitive(value: object): JsonValue {
   if (Array.isArray(value)) return value.map((item) => toOctuePrimitive(item));
   if (isPlainObject(value)) {
     const out: { [key: string]: JsonValue } = {};
+    // An own `__proto__` key (e.g. from received values sent back) is written as data, not lost to the setter.
     for (const [key, item] of Object.entries(value)) {
-      if (item !== undefined) out[key] = toOctuePrimitive(item);
+      if (item !== undefined) setOwnProperty(out, key, toOctuePrimitive(item));
     }
     return out;
   }
@@ -85,7 +87,8 @@ function sortedSetItems(items: unknown[]): JsonValue[] {
 
 /**
  * Reverses the Octue extras in an already-parsed JSON value: `{"_type": "set"}` objects become `Set`s and
- * `{"_type": "datetime"}` objects become `Date`s, at any depth. Other values are returned as they are.
+ * `{"_type": "datetime"}` objects become `Date`s, at any depth. Other objects are copied into plain objects whose keys
+ * are all own data (`__proto__`, `constructor` and `prototype` included), so the sender never chooses a prototype.
  *
  * @param value - A parsed JSON value.
  * @returns The value with Sets and Dates restored.
@@ -99,8 +102,9 @@ export function fromOctuePrimitive(value: unknown): unknown {
     return new Set(record.items.map((item) => fromOctuePrimitive(item)));
   }
   if (record._type === 'datetime' && typeof record.value === 'string') return parseIsoDatetime(record.value);
+  // Received keys stay own data: a `__proto__` key must never become the decoded object's prototype.
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(record)) out[key] = fromOctuePrimitive(item);
+  for (const [key, item] of Object.entries(record)) setOwnProperty(out, key, fromOctuePrimitive(item));
   return out;
 }
 
