@@ -1,5 +1,6 @@
 import type { JSONSchema4 } from 'json-schema';
 
+import { setOwnProperty } from '../core/json/own-property';
 import type { Twine } from '../core/twine';
 import type { ManifestStrandSpecification } from '../core/twine';
 
@@ -51,7 +52,7 @@ function relocate(schema: unknown, definition: string): unknown {
     return { tsType: 'unknown', description: `Defined by the schema at ${ref} (checked when the service runs).` };
   }
   const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(schema)) copy[key] = relocate(value, definition);
+  for (const [key, value] of Object.entries(schema)) setOwnProperty(copy, key, relocate(value, definition));
   return copy;
 }
 

@@ -1,4 +1,5 @@
 import { InvalidEvent } from '../errors';
+import { setOwnProperty } from '../core/json/own-property';
 import type { DeliveryOrigin, FunctionMessage, PubSubMessageLike } from './types';
 
 // Pub/Sub's JSON form of bytes is base64 (standard alphabet, padded); the URL-safe alphabet is accepted as well, as
@@ -39,7 +40,7 @@ function readAttributes(attributes: unknown, pointer: string): Record<string, st
     if (typeof value !== 'string') {
       throw undeliverable(`The attribute '${key}' must be a string`, `${pointer}/${key}`, 'type');
     }
-    result[key] = value;
+    setOwnProperty(result, key, value); // an attribute named `__proto__` is kept, not dropped by the setter
   }
   return result;
 }

@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 
 import { cloudPathBasename, parseCloudPath } from '../core/gs-path';
+import { setOwnProperty } from '../core/json/own-property';
 import type { ObjectStore, ProgressCallback, StoredObject } from '../core/ports/object-store';
 import { InvalidCloudPath, ObjectNotFound } from '../errors';
 
@@ -72,9 +73,9 @@ async function pointManifestsAtLocalDatasets(directory: string): Promise<void> {
       if (isRecord(entry)) {
         // The listed files are cloud paths; without them the dataset is read from its local directory.
         const { files: _files, ...rest } = entry;
-        datasets[key] = { ...rest, path: local };
+        setOwnProperty(datasets, key, { ...rest, path: local });
       } else {
-        datasets[key] = local;
+        setOwnProperty(datasets, key, local);
       }
     }
     await writeFile(file, `${JSON.stringify({ ...manifest, datasets }, null, 2)}\n`);

@@ -1,5 +1,6 @@
 import { joinCloudPath } from '../core/gs-path';
 import { decodeOctueJson, encodeOctueJson } from '../core/json/octue-json';
+import { setOwnProperty } from '../core/json/own-property';
 import type { ObjectStore } from '../core/ports/object-store';
 import { Dataset } from '../core/resources';
 import { generateSlug } from '../core/service-id';
@@ -146,7 +147,7 @@ export class Diagnostics {
       const target = joinCloudPath(directory, `${kind}_manifest_datasets`, key);
       const dataset = await Dataset.fromPrimitive(value, { store });
       await dataset.upload({ store, cloudPath: target });
-      datasets[key] = target;
+      setOwnProperty(datasets, key, target);
     }
     return { ...record, datasets };
   }

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 
 import type { Command } from 'commander';
 
+import { setOwnProperty } from '../../core/json/own-property';
 import type { ObjectStore } from '../../core/ports/object-store';
 import type { SecretSource } from '../../core/ports/secrets';
 import type { Manifest } from '../../core/resources';
@@ -94,7 +95,7 @@ async function saveOutputs(
       const target = join(directory, 'output_manifest_datasets', key);
       if (dataset.existsInCloud) await dataset.download({ directory: target, store });
       else cpSync(dataset.path, target, { recursive: true });
-      datasets[key] = target;
+      setOwnProperty(datasets, key, target);
     }
     saved = { ...manifest.toPrimitive(), datasets };
   }

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 import { formatCloudPath } from '../../core/gs-path';
+import { setOwnProperty } from '../../core/json/own-property';
 import type { DownloadOptions, ProgressCallback, StoredObject, UploadOptions } from '../../core/ports/object-store';
 import { IncompleteUpload } from '../../errors';
 import { gcsErrorMessage, toStorageError } from './gcs-errors';
@@ -116,7 +117,7 @@ export function toStoredObject(metadata: FileMetadata): StoredObject {
   const custom: Record<string, string> = {};
   for (const [key, value] of Object.entries(metadata.metadata ?? {})) {
     if (value !== null && value !== undefined) {
-      custom[key] = String(value);
+      setOwnProperty(custom, key, String(value));
     }
   }
   return {

@@ -1,4 +1,5 @@
 import type { ObjectStore, StoredObject, UploadOptions } from '../../core/ports/object-store';
+import { setOwnProperty } from '../../core/json/own-property';
 import { InvalidInputException, PreconditionFailed } from '../../errors';
 
 /**
@@ -56,7 +57,7 @@ export function mergeCustomMetadata(
     if (value === null) {
       delete merged[key];
     } else {
-      merged[key] = value;
+      setOwnProperty(merged, key, value);
     }
   }
   return merged;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { InvalidEvent } from '../../errors';
+import { setOwnProperty } from '../json/own-property';
 import { OCTUE_COMPATIBLE_SDK_VERSION } from '../octue-version';
 import { formatEventDatetime } from './datetime';
 import type { SaveDiagnostics } from './kinds';
@@ -169,7 +170,7 @@ function withoutUndefined<T extends object>(value: T): T {
   const kept: Record<string, unknown> = {};
   for (const key in value) {
     const item = value[key];
-    if (item !== undefined && item !== null) kept[key] = item;
+    if (item !== undefined && item !== null) setOwnProperty(kept, key, item);
   }
   return kept as T;
 }

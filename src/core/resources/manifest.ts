@@ -6,6 +6,7 @@ import { InvalidInputException, InvalidManifestException, ManifestNotFoundExcept
 import { isCloudPath } from '../gs-path';
 import { crc32cHash } from '../hashing/crc32c';
 import { decodeOctueJson, encodeOctueJson } from '../json/octue-json';
+import { setOwnProperty } from '../json/own-property';
 import { PythonTuple, pythonRepr, pythonSorted } from '../json/python-repr';
 import type { CloudAccessOptions, SignedUrlOptions } from './datafile-types';
 import { Dataset } from './dataset';
@@ -191,9 +192,15 @@ export class Manifest {
     let directory = options.directory;
     const result: Record<string, string> = {};
     for (const [key, dataset] of Object.entries(this.datasets)) {
-      if (!paths[key] && !downloadAll) continue;
+      // Own keys only: a dataset named `constructor` or `__proto__` must not find Object.prototype's members.
+      const chosen = Object.hasOwn(paths, key) ? paths[key] : undefined;
+      if (!chosen && !downloadAll) continue;
       directory ??= await fs.mkdtemp(path.join(os.tmpdir(), 'skein-manifest-'));
-      result[key] = await dataset.download({ ...options, directory: paths[key] ?? path.join(directory, key) });
+      setOwnProperty(
+        result,
+        key,
+        await dataset.download({ ...options, directory: chosen ?? path.join(directory, key) }),
+      );
     }
     return result;
   }

@@ -1,6 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 
+import { setOwnProperty } from '../../core/json/own-property';
 import { badRequest, GcsApiError, noSuchBucket, noSuchObject } from './api-error';
 import type { Preconditions } from './preconditions';
 import { checkPreconditions, checkReadPreconditions } from './preconditions';
@@ -244,7 +245,7 @@ function mergeMetadata(
   const merged: Record<string, string> = { ...live };
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete merged[key];
-    else merged[key] = value;
+    else setOwnProperty(merged, key, value);
   }
   return merged;
 }

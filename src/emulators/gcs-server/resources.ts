@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 
+import { setOwnProperty } from '../../core/json/own-property';
 import { badRequest } from './api-error';
 import type { BucketRecord, ObjectProperties, ObjectRecord } from './types';
 
@@ -112,7 +113,7 @@ export function readProperties(body: Record<string, unknown>): {
     metadata = {};
     for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
       if (value !== null && typeof value === 'object') throw badRequest(`Invalid value for metadata.${key}.`);
-      metadata[key] = value === null ? null : String(value);
+      setOwnProperty(metadata, key, value === null ? null : String(value));
     }
   }
   return { properties, metadata };

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
 import { isCloudPath, joinCloudPath } from '../../core/gs-path';
+import { setOwnProperty } from '../../core/json/own-property';
 import type { ObjectStore } from '../../core/ports/object-store';
 import { Manifest } from '../../core/resources';
 import {
@@ -134,7 +135,7 @@ async function loadManifest(
     // `question diagnostics --download-datasets` leaves them), the copy is used, as Octue's CLI rewrites the paths.
     const resolved: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(datasets as Record<string, unknown>)) {
-      resolved[key] = (await reader.localDataset(stage, key)) ?? value;
+      setOwnProperty(resolved, key, (await reader.localDataset(stage, key)) ?? value);
     }
     return Manifest.fromPrimitive({ ...primitive, datasets: resolved }, store === undefined ? {} : { store });
   }

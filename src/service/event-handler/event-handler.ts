@@ -8,6 +8,7 @@ import type {
   ResultEvent,
   ServiceEvent,
 } from '../../core/events';
+import { copyOwnProperties } from '../../core/json/own-property';
 import { Manifest } from '../../core/resources';
 import { InvalidEvent } from '../../errors';
 import { createLogger } from '../logging';
@@ -194,7 +195,11 @@ export class EventHandler {
   private toError(event: ExceptionEvent, attributes: EventAttributes): Error {
     // Unvalidated (replayed) events may lack the traceback; the codec needs a list.
     const traceback = Array.isArray(event.exception_traceback) ? event.exception_traceback : [];
-    return exceptionEventToError(Object.assign({}, event, { exception_traceback: traceback }), attributes.sender, {
+    // Copied key by key: Object.assign would turn an own `__proto__` key of a replayed event into the copy's prototype.
+    const copy: ExceptionEvent = Object.assign(copyOwnProperties(event) as unknown as ExceptionEvent, {
+      exception_traceback: traceback,
+    });
+    return exceptionEventToError(copy, attributes.sender, {
       errorClasses: this.options.errorClasses,
     });
   }
