@@ -45,7 +45,9 @@ export async function loadLocalDatafileInit(
   const directory = path.dirname(absolute);
   const records = await (cache ? cache.read(directory) : readLocalMetadataFile(localMetadataPath(directory)));
   const name = options.name ?? path.basename(absolute);
-  return withStoredMetadata(init, records.datafiles?.[name]);
+  // An own record only: a file named `constructor` or `__proto__` must not find Object.prototype's members.
+  const datafiles = records.datafiles ?? {};
+  return withStoredMetadata(init, Object.hasOwn(datafiles, name) ? datafiles[name] : undefined);
 }
 
 /**
