@@ -95,7 +95,10 @@ export interface ChildAskOptions extends ErrorHandlingOptions {
   readonly ephemeralStorage?: string;
   /** Seconds to wait for the result; `null` waits for ever. Default 86 400 (one day). */
   readonly timeout?: number | null;
-  /** Seconds allowed without a heartbeat from the child before giving up. Default 360. */
+  /**
+   * Seconds allowed without a heartbeat from the child before giving up, counted from the last heartbeat (else the
+   * first delivery acknowledgement, else the question). Default 360.
+   */
   readonly maximumHeartbeatInterval?: number;
 }
 
@@ -128,7 +131,7 @@ export interface WaitForAnswerOptions {
   readonly recordEvents?: boolean;
   /** Seconds to wait for the result; `null` waits for ever. Default 86 400. */
   readonly timeout?: number | null;
-  /** Seconds allowed without a heartbeat. Default 360. */
+  /** Seconds allowed without a heartbeat (counted as for `ChildAskOptions.maximumHeartbeatInterval`). Default 360. */
   readonly maximumHeartbeatInterval?: number;
   /** Delete the subscription when waiting ends (default true, as Octue does). */
   readonly deleteSubscription?: boolean;
