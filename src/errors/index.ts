@@ -64,6 +64,7 @@ export {
   BackendNotFound,
   NotAPullSubscription,
   InvalidEvent,
+  InvalidQuestion,
   QuestionTimeout,
   RemoteException,
   AppNotFound,

@@ -88,6 +88,17 @@ export class InvalidEvent extends SkeinValidationError {
 }
 
 /**
+ * A question broke the service-communication schema (its manifest a string, its datasets an array, a child without an
+ * id, …). A service sends it back to the parent, when the question's attributes are enough to route a response, so
+ * the parent does not wait until its timeout. It crosses the wire as `ValidationError`, the class (jsonschema's) that
+ * Octue raises for an event that breaks the schema; `failures` point into `{event, attributes}`.
+ */
+export class InvalidQuestion extends InvalidEvent {
+  /** The name this error has on the wire (jsonschema's, which Octue raises), used by the exception codec. */
+  static readonly wireName = 'ValidationError';
+}
+
+/**
  * No final result (or no heartbeat) arrived from a child in time. It crosses the wire as Python's built-in
  * `TimeoutError`, which is what Octue raises in the same situation.
  */

@@ -7,6 +7,7 @@ import { InProcessClaims, ObjectStoreClaims } from './claims';
 import type { QuestionClaims } from './claims';
 import { systemClock } from './clock';
 import type { Clock, TimerHandle } from './clock';
+import { reportInvalidQuestion, routableQuestionAttributes } from './invalid-question';
 import { createLogger, runWithLogContext } from './logging';
 import type { Logger } from './logging';
 import { isReceivedMessage, parseQuestion } from './question';
@@ -60,8 +61,17 @@ export type AnswerOutcome =
       readonly error: unknown;
       readonly exception: ExceptionEvent | undefined;
     }
-  /** The question was invalid: logged, acknowledged and dropped (the parent sees no response, as with Octue). */
-  | { readonly status: 'invalid'; readonly error: InvalidEvent }
+  /**
+   * The question was invalid: logged and acknowledged. When its attributes route a response, the parent was sent an
+   * `exception` (`ValidationError`) naming each failure, once per attempt (`exception` is that event, `undefined` when
+   * the attempt was already reported or sending failed); otherwise it was dropped (`questionUuid` is then absent).
+   */
+  | {
+      readonly status: 'invalid';
+      readonly error: InvalidEvent;
+      readonly questionUuid?: string;
+      readonly exception?: ExceptionEvent;
+    }
   /** The attempt was already claimed (a redelivery or republication): acknowledged and dropped. */
   | { readonly status: 'duplicate'; readonly questionUuid: string; readonly retryCount: number }
   /** The claim could not be decided (e.g. the store failed): the message was nacked for redelivery. */
@@ -131,8 +141,9 @@ export class Service {
   }
 
   /**
-   * Answers one question. Never throws: invalid questions are logged and dropped, duplicates dropped, and app
-   * failures reported to the parent as an `exception` event.
+   * Answers one question. Never throws: invalid questions are logged and, when their attributes route a response,
+   * reported to the parent as an `exception` event (else dropped), duplicates dropped, and app failures reported to
+   * the parent as an `exception` event.
    * @param input - A transport message, raw message parts, or an event with its attributes.
    * @returns How it ended.
    */
@@ -147,8 +158,7 @@ export class Service {
         error instanceof InvalidEvent
           ? error
           : new InvalidEvent(`The question could not be read: ${String(error)}`, { cause: error });
-      this.logger.exception(`${this.toString()} received an invalid question; it was dropped.`, invalid);
-      return { status: 'invalid', error: invalid };
+      return this.rejectInvalid(input, invalid);
     }
     const { question_uuid: questionUuid, retry_count: retryCount, recipient } = question.attributes;
     let claimed: boolean;
@@ -195,6 +205,28 @@ export class Service {
       logger: this.logger,
       options,
     });
+  }
+
+  // An invalid question is answered with an exception when its attributes route a response (see
+  // routableQuestionAttributes), so its parent does not wait until its timeout; otherwise it is logged and dropped.
+  private async rejectInvalid(input: QuestionInput, invalid: InvalidEvent): Promise<AnswerOutcome> {
+    const attributes = routableQuestionAttributes(input, this.id);
+    if (attributes === undefined) {
+      this.logger.exception(`${this.toString()} received an invalid question; it was dropped.`, invalid);
+      return { status: 'invalid', error: invalid };
+    }
+    const questionUuid = attributes.question_uuid;
+    this.logger.exception(`${this.toString()} received invalid question ${questionUuid}; reporting it.`, invalid);
+    const exception = await reportInvalidQuestion({
+      attributes,
+      invalid,
+      serviceId: this.id,
+      transport: this.transport,
+      claims: this.claims,
+      logger: this.logger,
+      sources: this.sources,
+    });
+    return { status: 'invalid', error: invalid, questionUuid, exception };
   }
 
   private async respond(question: ParsedQuestion): Promise<AnswerOutcome> {

@@ -235,15 +235,17 @@ describe('Class: Service', () => {
       expect(next).toMatchObject({ status: 'answered', result: { output_values: { square: 9 } } });
     });
 
-    it('drops an input whose question fails schema validation (an input manifest without datasets)', async () => {
+    it('reports a question failing schema validation (an input manifest without datasets) to its parent', async () => {
       const service = squareService();
       const message = questionMessage();
       const data = Buffer.from(JSON.stringify({ kind: 'question', input_manifest: { id: 'x' } }));
 
       const outcome = await service.answer({ data, attributes: message.attributes });
+      await waitFor(() => network.responses.length > 0, 'the exception');
 
       expect(outcome.status).toBe('invalid');
-      expect(network.responses).toEqual([]);
+      expect(network.kinds()).toEqual(['exception']);
+      expect(network.ofKind('exception')[0]?.exception_message).toContain('/event/input_manifest/datasets');
     });
 
     it('answers a question given as an event with typed attributes (the recording format)', async () => {

@@ -1,4 +1,5 @@
 import {
+  InvalidQuestion,
   InvalidValuesContents,
   MessageTooLarge,
   QuestionTimeout,
@@ -35,6 +36,7 @@ describe('Function: pythonTypeName', () => {
   it.each<[string, unknown, string]>([
     ['a Skein error', new InvalidValuesContents('bad'), 'InvalidValuesContents'],
     ['a QuestionTimeout', new QuestionTimeout('late'), 'TimeoutError'],
+    ['an InvalidQuestion', new InvalidQuestion('bad question'), 'ValidationError'],
     ['a TypeError', new TypeError('t'), 'TypeError'],
     ['a RangeError', new RangeError('r'), 'ValueError'],
     ['a SyntaxError', new SyntaxError('s'), 'ValueError'],
@@ -100,6 +102,7 @@ describe('Function: exceptionEventToError', () => {
     ['InvalidValuesContents', InvalidValuesContents],
     ['ServiceNotFound', ServiceNotFound],
     ['TimeoutError', QuestionTimeout],
+    ['ValidationError', InvalidQuestion],
     ['TypeError', TypeError],
     ['RangeError', RangeError],
     ['SyntaxError', SyntaxError],
