@@ -93,6 +93,61 @@ describe('Class: Service (malformed and oversized messages over the Pub/Sub emul
   });
 
   describe('Method: answer', () => {
+    it('sends the parent a ValidationError naming the JSON pointer of each malformed question it can route', async () => {
+      // Prepare: a served child, a reader seeing every message on the topic, and three questions published raw whose
+      // events break the schema but whose attributes are a valid question's.
+      let runs = 0;
+      const service = new Service({
+        serviceId: CHILD,
+        transport: topic.transport,
+        runFunction: async () => {
+          runs += 1;
+          return { outputValues: {} };
+        },
+      });
+      const served = await serveInProcess(service);
+      const reader = await RawReader.open(topic);
+      const malformed: [Record<string, unknown>, string][] = [
+        [{ kind: 'question', input_manifest: 'gs://bucket/manifest.json' }, '/event/input_manifest: must be object'],
+        [{ kind: 'question', input_manifest: { id: randomUUID(), datasets: [] } }, '/event/input_manifest/datasets'],
+        [
+          { kind: 'question', children: [{ key: 'k', backend: { name: 'GCPPubSubBackend', project_id: 'p' } }] },
+          "/event/children/0/id: must have required property 'id'",
+        ],
+      ];
+      const uuids = malformed.map(() => randomUUID());
+
+      // Act
+      for (const [index, [event]] of malformed.entries()) {
+        const attributes = makeQuestionAttributes({ sender: PARENT, recipient: CHILD, questionUuid: uuids[index] });
+        await topic.publishRaw({
+          data: Buffer.from(JSON.stringify(event)),
+          attributes: encodeAttributes(attributes),
+          orderingKey: attributes.question_uuid,
+        });
+      }
+      const exceptions = (): { uuid: string | undefined; event: Record<string, unknown> }[] =>
+        reader.messages
+          .filter((message) => message.attributes.sender_type === 'CHILD')
+          .map((message) => ({
+            uuid: message.attributes.question_uuid,
+            recipient: message.attributes.recipient,
+            event: JSON.parse(message.data.toString()) as Record<string, unknown>,
+          }))
+          .filter(({ recipient }) => recipient === PARENT);
+      await waitFor(() => exceptions().length === malformed.length, 'an exception for each malformed question');
+      await served.stop();
+      await reader.close();
+
+      // Assess
+      for (const [index, [, pointer]] of malformed.entries()) {
+        const response = exceptions().find(({ uuid }) => uuid === uuids[index]);
+        expect(response?.event).toMatchObject({ kind: 'exception', exception_type: 'ValidationError' });
+        expect(response?.event.exception_message).toContain(pointer);
+      }
+      expect(runs).toBe(0);
+    });
+
     it('sends an exception, and keeps serving, when the result is over the 10 MB limit', async () => {
       // Prepare
       let runs = 0;
