@@ -4,20 +4,20 @@ import { AGGREGATOR_TWINE, aggregatorChildren, run } from '../apps/aggregator';
 import { CSV_STATS_ERROR_CLASSES } from '../apps/csv-stats';
 import { formatServiceId } from '../src/core/service-id';
 import { functionHandlers, functionLogger } from '../src/functions';
-import type { DeliveryOrigin, FunctionServiceIdentity } from '../src/functions';
+import type { FunctionServiceIdentity } from '../src/functions';
 import { serviceFromConfiguration } from '../src/service';
 import type { Service } from '../src/service';
 import { childFactory } from '../src/service/child';
 import { CSV_STATS_IDENTITY } from './csv-stats';
-import { googleAdapters } from './google-adapters';
+import { googleServiceBuilder } from './google-adapters';
+import type { FunctionAdapters } from './google-adapters';
 
 /** The SRUID the aggregator answers as unless `OCTUE_SERVICE_*` variables say otherwise. */
 export const AGGREGATOR_IDENTITY: FunctionServiceIdentity = { ...CSV_STATS_IDENTITY, name: 'aggregator' };
 
 const logger = functionLogger();
 
-function buildAggregator(origin: DeliveryOrigin): Service {
-  const { settings, transport, objectStore } = googleAdapters(AGGREGATOR_IDENTITY, origin, logger);
+function buildAggregator({ settings, transport, objectStore }: FunctionAdapters): Service {
   // The deployed csv-stats unless SKEIN_CHILDREN names other children.
   const children =
     settings.configuration.children ??
@@ -34,4 +34,7 @@ function buildAggregator(origin: DeliveryOrigin): Service {
 }
 
 /** The aggregator function (`--signature-type=cloudevent`). */
-export const aggregator = functionHandlers({ service: buildAggregator, logger }).cloudEvent;
+export const aggregator = functionHandlers({
+  service: googleServiceBuilder(AGGREGATOR_IDENTITY, logger, buildAggregator),
+  logger,
+}).cloudEvent;

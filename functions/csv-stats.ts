@@ -1,11 +1,12 @@
 // The csv-stats service as a Cloud Run function: environment → settings → Pub/Sub and Cloud Storage adapters →
-// Service → CloudEvent handler. The service is built on the first event (the cold start) and reused afterwards.
+// Service → CloudEvent handler. The service is built on the first event addressed to it (the cold start) and reused.
 import { CSV_STATS_TWINE, run } from '../apps/csv-stats';
 import { functionHandlers, functionLogger } from '../src/functions';
-import type { DeliveryOrigin, FunctionServiceIdentity } from '../src/functions';
+import type { FunctionServiceIdentity } from '../src/functions';
 import { serviceFromConfiguration } from '../src/service';
 import type { Service } from '../src/service';
-import { googleAdapters } from './google-adapters';
+import { googleServiceBuilder } from './google-adapters';
+import type { FunctionAdapters } from './google-adapters';
 
 /** The SRUID csv-stats answers as unless `OCTUE_SERVICE_NAMESPACE`/`_NAME`/`_REVISION_TAG` say otherwise. */
 export const CSV_STATS_IDENTITY: FunctionServiceIdentity = {
@@ -16,8 +17,7 @@ export const CSV_STATS_IDENTITY: FunctionServiceIdentity = {
 
 const logger = functionLogger();
 
-function buildCsvStats(origin: DeliveryOrigin): Service {
-  const { settings, transport, objectStore } = googleAdapters(CSV_STATS_IDENTITY, origin, logger);
+function buildCsvStats({ settings, transport, objectStore }: FunctionAdapters): Service {
   return serviceFromConfiguration({
     configuration: settings.configuration,
     serviceId: settings.serviceId,
@@ -29,4 +29,7 @@ function buildCsvStats(origin: DeliveryOrigin): Service {
 }
 
 /** The csv-stats function (`--signature-type=cloudevent`). */
-export const csvStats = functionHandlers({ service: buildCsvStats, logger }).cloudEvent;
+export const csvStats = functionHandlers({
+  service: googleServiceBuilder(CSV_STATS_IDENTITY, logger, buildCsvStats),
+  logger,
+}).cloudEvent;

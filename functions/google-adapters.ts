@@ -1,10 +1,11 @@
 // What every function's composition root starts with: its settings from the environment and the Google adapters
-// (Pub/Sub transport, Cloud Storage object store) they point at.
+// (Pub/Sub transport, Cloud Storage object store) they point at, behind a builder whose identity is known before it
+// builds anything.
 import { PubSubTransport } from '../src/cloud/pubsub';
 import { GcsObjectStore } from '../src/cloud/storage/gcs-object-store';
 import { resolveFunctionSettings } from '../src/functions';
-import type { DeliveryOrigin, FunctionServiceIdentity, FunctionSettings } from '../src/functions';
-import type { Logger } from '../src/service';
+import type { FunctionServiceIdentity, FunctionSettings, ServiceBuilder } from '../src/functions';
+import type { Logger, Service } from '../src/service';
 
 /** A function's settings and the adapters built from them. */
 export interface FunctionAdapters {
@@ -14,23 +15,40 @@ export interface FunctionAdapters {
 }
 
 /**
- * Resolves a function's settings from `process.env` and builds its Pub/Sub transport and Cloud Storage store. No
- * secret source: the example twines have no credentials strand (else add `new SecretManagerSource({ projectId })`).
+ * Resolves a function's settings from `process.env` (project and topic from configuration only) and builds its
+ * Pub/Sub transport and Cloud Storage store. No secret source: the example twines have no credentials strand (else add
+ * `new SecretManagerSource({ projectId })`).
  * @param identity - The SRUID parts the service answers as unless `OCTUE_SERVICE_*` variables say otherwise.
- * @param origin - Where the triggering delivery came from.
  * @param logger - The function's logger.
  * @returns The settings, transport and object store.
  */
-export function googleAdapters(
-  identity: FunctionServiceIdentity,
-  origin: DeliveryOrigin,
-  logger: Logger,
-): FunctionAdapters {
-  const settings = resolveFunctionSettings({ env: process.env, identity, origin, logger });
+export function googleAdapters(identity: FunctionServiceIdentity, logger: Logger): FunctionAdapters {
+  const settings = resolveFunctionSettings({ env: process.env, identity, logger });
   const { projectId, topicName } = settings;
   return {
     settings,
     transport: new PubSubTransport({ projectId, topicName, apiEndpoint: settings.pubsubEndpoint }),
     objectStore: new GcsObjectStore({ projectId, apiEndpoint: settings.storageEndpoint }),
+  };
+}
+
+/**
+ * The builder of a function's service: its SRUID resolved from `process.env` alone (so the handlers drop deliveries
+ * for other services before building anything), and the service built from the Google adapters on the first
+ * delivery addressed to it.
+ * @param identity - The SRUID parts the service answers as unless `OCTUE_SERVICE_*` variables say otherwise.
+ * @param logger - The function's logger.
+ * @param build - Makes the service from the settings and adapters.
+ * @returns The builder to pass to `functionHandlers`.
+ */
+export function googleServiceBuilder(
+  identity: FunctionServiceIdentity,
+  logger: Logger,
+  build: (adapters: FunctionAdapters) => Service,
+): ServiceBuilder {
+  return {
+    // No logger here: the build resolves the settings again and logs their notices once.
+    serviceId: () => resolveFunctionSettings({ env: process.env, identity }).serviceId,
+    build: () => build(googleAdapters(identity, logger)),
   };
 }

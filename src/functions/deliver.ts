@@ -32,6 +32,38 @@ function outcomeDetail(outcome: AnswerOutcome): string | undefined {
   }
 }
 
+/**
+ * Drops a message that is not a question for the service: another recipient, or not sent by a parent (the emulator
+ * ignores subscription filters, so a push subscription receives every event on the topic, and anyone able to reach
+ * the endpoint can send anything). It needs only the service's SRUID, so it runs before the service is built.
+ * @param message - The message delivered.
+ * @param serviceId - The SRUID of the service the function answers as.
+ * @param logger - Where the drop is logged.
+ * @returns The `not-addressed` report (acknowledged) for a message to drop, `undefined` for a question to answer.
+ */
+export function dropUnlessAddressed(
+  message: FunctionMessage,
+  serviceId: string,
+  logger: Logger,
+): DeliveryReport | undefined {
+  const { attributes } = message;
+  if (matchesAttributeFilter(attributes, childSubscription(serviceId).filter)) return undefined;
+  logger.info(
+    'Message %s is not a question for %s (recipient %s, sender type %s); it was acknowledged without answering.',
+    message.id,
+    serviceId,
+    attributes.recipient ?? '(none)',
+    attributes.sender_type ?? '(none)',
+  );
+  const questionUuid = attributes.question_uuid;
+  return {
+    messageId: message.id,
+    status: 'not-addressed',
+    acknowledged: true,
+    ...(questionUuid === undefined ? {} : { questionUuid }),
+  };
+}
+
 /** What {@link deliverMessage} needs. */
 export interface DeliverMessageParams {
   /** The service answering. */
@@ -56,16 +88,8 @@ export async function deliverMessage(params: DeliverMessageParams): Promise<Deli
   const { attributes } = message;
   const questionUuid = attributes.question_uuid;
   const withUuid = questionUuid === undefined ? {} : { questionUuid };
-  if (!matchesAttributeFilter(attributes, childSubscription(service.id).filter)) {
-    logger.info(
-      'Message %s is not a question for %s (recipient %s, sender type %s); it was acknowledged without answering.',
-      message.id,
-      service.id,
-      attributes.recipient ?? '(none)',
-      attributes.sender_type ?? '(none)',
-    );
-    return { messageId: message.id, status: 'not-addressed', acknowledged: true, ...withUuid };
-  }
+  const dropped = dropUnlessAddressed(message, service.id, logger);
+  if (dropped !== undefined) return dropped;
 
   let settled: 'ack' | 'nack' | undefined;
   // Object.assign rather than `{...a, b}`: V8 writes properties that follow a leading spread on a slow path.

@@ -1,11 +1,10 @@
 import { resolveServiceConfiguration, SERVICE_OPTIONS } from '../core/config';
 import type { ConfigurationEnvironment, ConfigurationNotice, ServiceConfiguration } from '../core/config';
 import { SERVICE_NAME_ENV, SERVICE_NAMESPACE_ENV, SERVICE_REVISION_TAG_ENV } from '../core/service-id';
-import { resolveServicesTopicName, SERVICES_TOPIC_ENV, validateResourceName } from '../core/topology';
+import { resolveServicesTopicName } from '../core/topology';
 import { InvalidServiceConfiguration } from '../errors';
 import { serviceIdFromConfiguration } from '../service';
 import type { Logger } from '../service';
-import type { DeliveryOrigin } from './types';
 
 /** Google's clients read these to talk to local emulators; a function passes them on explicitly. */
 export const PUBSUB_EMULATOR_HOST_ENV = 'PUBSUB_EMULATOR_HOST';
@@ -26,8 +25,6 @@ export interface ResolveFunctionSettingsParams {
   readonly env: ConfigurationEnvironment;
   /** The service's identity when the environment does not override it. */
   readonly identity: FunctionServiceIdentity;
-  /** Where the first delivery came from: the project and topic when the environment does not name them. */
-  readonly origin?: DeliveryOrigin;
   /** Anchors relative paths from the environment (default `process.cwd()`). */
   readonly cwd?: string;
   /** Where configuration notices (such as overridden values) are logged. */
@@ -58,45 +55,39 @@ function nonEmpty(env: ConfigurationEnvironment): Record<string, string> {
   );
 }
 
-function projectIdFor(configuration: ServiceConfiguration, origin: DeliveryOrigin | undefined): string {
-  const projectId = configuration.projectId ?? origin?.projectId;
-  if (projectId !== undefined) return projectId;
+// Neither the project nor the topic is ever taken from a delivery: a push endpoint's path, a CloudEvent's source and a
+// push body's subscription are chosen by whoever sends the request, and a service built from the first delivery's
+// origin would answer every later question wherever that delivery pointed. Skein's deploy sets both variables on
+// every function (Cloud Run functions' current runtimes set only FUNCTION_TARGET, K_SERVICE and the like, no project).
+function projectIdFor(configuration: ServiceConfiguration): string {
+  if (configuration.projectId !== undefined) return configuration.projectId;
   const variable = SERVICE_OPTIONS.projectId.envVar ?? 'GOOGLE_CLOUD_PROJECT';
   throw new InvalidServiceConfiguration('The function cannot tell which Google Cloud project it runs in:', {
     failures: [
       {
         pointer: `/env/${variable}`,
-        message: `${SERVICE_OPTIONS.projectId.summary} is required: set ${variable} (events from a push endpoint or trigger naming projects/<project>/topics/<topic> also give it)`,
+        message:
+          `${SERVICE_OPTIONS.projectId.summary} is required: set ${variable} (Skein's deploy sets it on every ` +
+          'function; the project a delivery names is never used)',
         keyword: 'required',
       },
     ],
   });
 }
 
-function topicNameFor(env: ConfigurationEnvironment, origin: DeliveryOrigin | undefined): string {
-  // An explicit topic wins; otherwise answer on the topic the question came from, which is where its parent listens.
-  if (env[SERVICES_TOPIC_ENV] === undefined || env[SERVICES_TOPIC_ENV] === '') {
-    if (origin?.topicName !== undefined) {
-      validateResourceName('topic', origin.topicName);
-      return origin.topicName;
-    }
-  }
-  return resolveServicesTopicName({ env });
-}
-
 /**
  * Resolves a deployed service's settings from its environment: the service configuration from the option table (the
  * identity given here fills in `OCTUE_SERVICE_NAMESPACE`, `OCTUE_SERVICE_NAME` and `OCTUE_SERVICE_REVISION_TAG` when
- * they are unset or empty), the project (`GOOGLE_CLOUD_PROJECT`, else the delivery's origin), the topic
- * (`TWINED_SERVICES_TOPIC_NAME`, else the topic the delivery came from, else Octue's default) and the emulator hosts.
+ * they are unset or empty), the project (`GOOGLE_CLOUD_PROJECT`), the topic (`TWINED_SERVICES_TOPIC_NAME`, else
+ * Octue's default `main.octue.twined.services`) and the emulator hosts: from configuration only, never from a delivery.
  * Configuration notices are logged to the logger, if one is given.
- * @param params - The environment, the default identity, the first delivery's origin and a logger.
+ * @param params - The environment, the default identity and a logger.
  * @returns The settings.
  * @throws InvalidServiceConfiguration for an invalid option or when no project can be found; InvalidServiceID for a
  *   bad identity; InvalidResourceName for a bad topic name.
  */
 export function resolveFunctionSettings(params: ResolveFunctionSettingsParams): FunctionSettings {
-  const { identity, origin } = params;
+  const { identity } = params;
   const env: Readonly<Record<string, string | undefined>> = {
     [SERVICE_NAMESPACE_ENV]: identity.namespace,
     [SERVICE_NAME_ENV]: identity.name,
@@ -105,12 +96,12 @@ export function resolveFunctionSettings(params: ResolveFunctionSettingsParams): 
   };
   const { configuration, notices } = resolveServiceConfiguration({ env, cwd: params.cwd });
   for (const notice of notices) params.logger?.[notice.level](notice.message);
-  const projectId = projectIdFor(configuration, origin);
+  const projectId = projectIdFor(configuration);
   return {
     configuration: { ...configuration, projectId },
     serviceId: serviceIdFromConfiguration(configuration),
     projectId,
-    topicName: topicNameFor(env, origin),
+    topicName: resolveServicesTopicName({ env }),
     pubsubEndpoint: env[PUBSUB_EMULATOR_HOST_ENV],
     storageEndpoint: env[STORAGE_EMULATOR_HOST_ENV],
     notices,

@@ -1,24 +1,27 @@
-import { InvalidEvent, RedeliveryRequested } from '../errors';
+import { InvalidEvent, InvalidServiceID, RedeliveryRequested } from '../errors';
 import { createLogger } from '../service';
 import type { Logger } from '../service';
-import { deliverMessage } from './deliver';
-import { deliveryOrigin, messageIdOf, readPubSubMessage } from './pubsub-message';
+import { deliverMessage, dropUnlessAddressed } from './deliver';
+import { messageIdOf, readPubSubMessage } from './pubsub-message';
 import type { MessageFallbacks } from './pubsub-message';
 import type {
   AnsweringService,
   BackgroundContextLike,
   CloudEventLike,
-  DeliveryOrigin,
   DeliveryReport,
   FunctionMessage,
   HttpRequestLike,
   HttpResponseLike,
+  ServiceBuilder,
   ServiceSource,
 } from './types';
 
 /** Options for {@link functionHandlers}. */
 export interface FunctionHandlerOptions {
-  /** The service, or a builder called on the first delivery (cold start) whose service is then reused. */
+  /**
+   * The service, or its identity and a builder called on the first delivery addressed to it (the cold start), whose
+   * service is then reused.
+   */
   readonly service: ServiceSource;
   /** Where the handlers log drops and refusals; default a logger with no sinks. */
   readonly logger?: Logger;
@@ -45,19 +48,46 @@ function field(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
 }
 
-/** Builds the service once and shares it; a failed build is forgotten so the next delivery tries again. */
-function serviceGetter(source: ServiceSource): (origin: DeliveryOrigin) => Promise<AnsweringService> {
-  if (typeof source !== 'function') return () => Promise.resolve(source);
+/** The identity a function answers as, and the service itself, each resolved once and shared. */
+interface ServiceGetter {
+  /** The SRUID, from configuration alone; throws while it cannot be resolved. */
+  readonly serviceId: () => string;
+  /** The service (built on first use); a failed build is forgotten so the next delivery tries again. */
+  readonly service: () => Promise<AnsweringService>;
+}
+
+function isBuilder(source: ServiceSource): source is ServiceBuilder {
+  return typeof (source as Partial<ServiceBuilder>).build === 'function';
+}
+
+function serviceGetter(source: ServiceSource): ServiceGetter {
+  if (!isBuilder(source)) return { serviceId: () => source.id, service: () => Promise.resolve(source) };
+  let serviceId: string | undefined;
   let building: Promise<AnsweringService> | undefined;
-  return (origin) => {
-    if (building === undefined) {
-      const attempt = Promise.resolve().then(() => source(origin));
-      building = attempt;
-      attempt.catch(() => {
-        if (building === attempt) building = undefined;
-      });
-    }
-    return building;
+  const resolveId = (): string => (serviceId ??= source.serviceId());
+  return {
+    serviceId: resolveId,
+    service: () => {
+      if (building === undefined) {
+        const attempt = Promise.resolve()
+          .then(() => source.build())
+          .then((service) => {
+            // The addressee check used the configured identity; a service answering as another would undo it.
+            if (service.id !== resolveId()) {
+              throw new InvalidServiceID(
+                `The service was built as '${service.id}', but its builder's serviceId is '${resolveId()}'.`,
+                { serviceId: service.id },
+              );
+            }
+            return service;
+          });
+        building = attempt;
+        attempt.catch(() => {
+          if (building === attempt) building = undefined;
+        });
+      }
+      return building;
+    },
   };
 }
 
@@ -66,7 +96,10 @@ function serviceGetter(source: ServiceSource): (origin: DeliveryOrigin) => Promi
  * shape, and then:
  * - a message that cannot be read (no message, empty or non-base64 data, non-string attributes), one that is not a
  *   question for this service (another recipient, or a child's response), and an invalid question are acknowledged
- *   with a log line: delivering them again could never succeed;
+ *   with a log line: delivering them again could never succeed. Whether a message is for this service is decided
+ *   from the configured identity before the service is built, so such a delivery builds nothing;
+ * - where a delivery says it came from (push path, CloudEvent source, subscription) is never used: the service's
+ *   project and topic come from its configuration only;
  * - a question is answered through `service.answer`, which reports the result or the app's exception to the parent;
  *   the handler resolves (2xx) once everything is published, since a function may lose its CPU after responding;
  * - failures a later delivery can get past — the service cannot be built, the claim cannot be decided, no response
@@ -76,19 +109,16 @@ function serviceGetter(source: ServiceSource): (origin: DeliveryOrigin) => Promi
  * @example
  * ```ts
  * // functions/index.ts, served with: functions-framework --target=wind --signature-type=cloudevent
- * export const wind = functionHandlers({ service: (origin) => buildWindService(origin) }).cloudEvent;
+ * export const wind = functionHandlers({
+ *   service: { serviceId: () => windSettings().serviceId, build: () => buildWindService(windSettings()) },
+ * }).cloudEvent;
  * ```
  */
 export function functionHandlers(options: FunctionHandlerOptions): FunctionHandlers {
   const logger = options.logger ?? createLogger({ name: 'skein.function' });
-  const getService = serviceGetter(options.service);
+  const services = serviceGetter(options.service);
 
-  async function handle(
-    message: unknown,
-    pointer: string,
-    origin: DeliveryOrigin,
-    fallbacks: MessageFallbacks,
-  ): Promise<DeliveryReport> {
+  async function handle(message: unknown, pointer: string, fallbacks: MessageFallbacks): Promise<DeliveryReport> {
     let read: FunctionMessage;
     try {
       read = readPubSubMessage(message, pointer, fallbacks);
@@ -105,7 +135,11 @@ export function functionHandlers(options: FunctionHandlerOptions): FunctionHandl
     }
     let service: AnsweringService;
     try {
-      service = await getService(origin);
+      // Who the message is for is checked against the configured identity before anything is built, so a poison
+      // delivery (another recipient, a response, a forged push path) builds nothing and changes no state.
+      const dropped = dropUnlessAddressed(read, services.serviceId(), logger);
+      if (dropped !== undefined) return dropped;
+      service = await services.service();
     } catch (error) {
       logger.exception(`The service could not be built; message ${read.id} will be delivered again.`, error);
       const detail = `The service could not be built: ${error instanceof Error ? error.message : String(error)}`;
@@ -129,26 +163,22 @@ export function functionHandlers(options: FunctionHandlerOptions): FunctionHandl
       // message is then at the top level; reading it there lets the drop be logged with the message's id.
       const passedThrough = field(event, 'data') === undefined && field(event, 'message') !== undefined;
       const data = passedThrough ? event : field(event, 'data');
-      const origin = deliveryOrigin(field(event, 'source'), field(data, 'subscription'));
       const fallbacks = { id: field(event, 'id'), time: field(event, 'time') };
       const pointer = passedThrough ? '/message' : '/data/message';
-      const report = await handle(field(data, 'message'), pointer, origin, fallbacks);
+      const report = await handle(field(data, 'message'), pointer, fallbacks);
       return report.acknowledged ? report : refuse(report);
     },
 
     async http(request, response) {
       const body = field(request, 'body');
-      const origin = deliveryOrigin(field(request, 'path'), field(body, 'subscription'));
       const fallbacks = { deliveryAttempt: field(body, 'deliveryAttempt') };
-      const report = await handle(field(body, 'message'), '/message', origin, fallbacks);
+      const report = await handle(field(body, 'message'), '/message', fallbacks);
       response.status(report.acknowledged ? 200 : 500).send(report);
     },
 
     async event(data, context) {
-      const resource = field(context, 'resource');
-      const origin = deliveryOrigin(typeof resource === 'string' ? resource : field(resource, 'name'));
       const fallbacks = { id: field(context, 'eventId'), time: field(context, 'timestamp') };
-      const report = await handle(data, '/data', origin, fallbacks);
+      const report = await handle(data, '/data', fallbacks);
       return report.acknowledged ? report : refuse(report);
     },
   };

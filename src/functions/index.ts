@@ -24,5 +24,6 @@ export type {
   HttpRequestLike,
   HttpResponseLike,
   PubSubMessageLike,
+  ServiceBuilder,
   ServiceSource,
 } from './types';

@@ -56,7 +56,10 @@ export interface HttpResponseLike {
   send(body?: unknown): unknown;
 }
 
-/** Where a delivery came from, as far as the event tells: the project and topic of the question. */
+/**
+ * Where a delivery says it came from: the project and topic its event or push path names. Whoever sends the request
+ * chooses these, so Skein never routes, configures or builds anything from them.
+ */
 export interface DeliveryOrigin {
   readonly projectId?: string;
   readonly topicName?: string;
@@ -82,16 +85,31 @@ export interface AnsweringService {
 }
 
 /**
- * The service, or how to build it. A builder is called on the first delivery (the cold start) with that delivery's
- * origin, and its service is reused for every later delivery; a builder that fails is called again next time.
+ * How to build a service on the first delivery addressed to it (the cold start). Its identity comes first and from
+ * configuration alone, so that a delivery can be checked against it before anything is built: a message for another
+ * service, or one naming another project or topic, then builds nothing and changes no state.
  */
-export type ServiceSource =
-  AnsweringService | ((origin: DeliveryOrigin) => AnsweringService | Promise<AnsweringService>);
+export interface ServiceBuilder {
+  /**
+   * The SRUID the built service answers as, from configuration only (never from a delivery). Called until it
+   * succeeds; an error (a malformed identity) refuses the delivery so that Pub/Sub delivers it again.
+   */
+  readonly serviceId: () => string;
+  /**
+   * Builds the service, which must answer as {@link ServiceBuilder.serviceId}. Called on the first delivery addressed
+   * to it; its service is reused for every later delivery, and a build that fails is tried again next time.
+   */
+  readonly build: () => AnsweringService | Promise<AnsweringService>;
+}
+
+/** The service, or how to build it (see {@link ServiceBuilder}). */
+export type ServiceSource = AnsweringService | ServiceBuilder;
 
 /**
  * How a delivery ended: the service's outcome, or one of the function's own drops:
  * - `undeliverable`: the event is not a readable Pub/Sub message (no message, data empty or not base64);
- * - `not-addressed`: the message is not a question for this service (another recipient, or sent by a child);
+ * - `not-addressed`: the message is not a question for this service (another recipient, or sent by a child); such a
+ *   message is dropped before the service is built;
  * - `unavailable`: the service could not be built.
  */
 export type DeliveryStatus = AnswerOutcome['status'] | 'undeliverable' | 'not-addressed' | 'unavailable';

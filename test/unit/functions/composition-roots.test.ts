@@ -1,6 +1,6 @@
-// The composition roots in functions/: each builds its service from the environment on the first event. A message
-// addressed to another service is dropped only after the service is built (its SRUID decides), so it shows the build
-// worked without any Pub/Sub traffic.
+// The composition roots in functions/: each resolves its identity from the environment alone and builds its service
+// on the first event addressed to it. A message addressed to another service is dropped before anything is built, so
+// these tests need no Pub/Sub traffic.
 import type { CloudEventLike, DeliveryReport } from '../../../src/functions';
 import { RedeliveryRequested } from '../../../src/errors';
 import { questionMessage } from '../service/helpers';
@@ -32,7 +32,7 @@ const elsewhere = (): CloudEventLike => {
 
 describe('Module: functions/index', () => {
   it.each(['csvStats', 'aggregator'] as const)(
-    'exports %s, which builds its service on the first event and drops messages for other services',
+    'exports %s, which drops messages for other services before building anything',
     async (name) => {
       // Prepare
       const handler = loadFunctions({ GOOGLE_CLOUD_PROJECT: 'demo-functions' })[name];
@@ -46,10 +46,27 @@ describe('Module: functions/index', () => {
   );
 
   it.each(['csvStats', 'aggregator'] as const)(
+    'refuses events (5xx) while %s has no project configured, whatever project the event names',
+    async (name) => {
+      // Prepare: the event's source names projects/demo-functions/topics/main.octue.twined.services.
+      const handler = loadFunctions({ GOOGLE_CLOUD_PROJECT: '' })[name];
+
+      // Act
+      const handling = handler(elsewhere());
+
+      // Assess
+      await expect(handling).rejects.toMatchObject({ name: RedeliveryRequested.name });
+      await expect(handler(elsewhere())).rejects.toThrow('/env/GOOGLE_CLOUD_PROJECT');
+    },
+  );
+
+  it.each(['csvStats', 'aggregator'] as const)(
     'refuses events (5xx) while %s cannot be built from its environment',
     async (name) => {
       // Prepare
-      const handler = loadFunctions({ OCTUE_SERVICE_REVISION_TAG: '1.0-' })[name];
+      const handler = loadFunctions({ GOOGLE_CLOUD_PROJECT: 'demo-functions', OCTUE_SERVICE_REVISION_TAG: '1.0-' })[
+        name
+      ];
 
       // Act
       const handling = handler(elsewhere());

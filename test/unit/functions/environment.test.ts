@@ -4,19 +4,15 @@ import { resolveFunctionSettings } from '../../../src/functions';
 const identity = { namespace: 'skein-examples', name: 'csv-stats', revisionTag: '0.1.0' };
 
 describe('Function: resolveFunctionSettings', () => {
-  it('runs as the given identity on the origin project and topic when the environment names neither', () => {
+  it("runs as the given identity on the configured project and Octue's default topic", () => {
     // Act
-    const settings = resolveFunctionSettings({
-      env: {},
-      identity,
-      origin: { projectId: 'from-event', topicName: 'dev.octue.twined.services' },
-    });
+    const settings = resolveFunctionSettings({ env: { GOOGLE_CLOUD_PROJECT: 'from-env' }, identity });
 
     // Assess
     expect(settings).toMatchObject({
       serviceId: 'skein-examples/csv-stats:0.1.0',
-      projectId: 'from-event',
-      topicName: 'dev.octue.twined.services',
+      projectId: 'from-env',
+      topicName: 'main.octue.twined.services',
       pubsubEndpoint: undefined,
       storageEndpoint: undefined,
     });
@@ -38,7 +34,6 @@ describe('Function: resolveFunctionSettings', () => {
         STORAGE_EMULATOR_HOST: 'http://127.0.0.1:9199',
       },
       identity,
-      origin: { projectId: 'from-event', topicName: 'event.topic' },
     });
 
     // Assess: an empty variable counts as unset.
@@ -55,15 +50,15 @@ describe('Function: resolveFunctionSettings', () => {
     });
   });
 
-  it("uses Octue's default topic when neither the environment nor the origin names one", () => {
+  it("uses Octue's default topic when the environment names none", () => {
     expect(resolveFunctionSettings({ env: { GOOGLE_CLOUD_PROJECT: 'p' }, identity }).topicName).toBe(
       'main.octue.twined.services',
     );
   });
 
-  it('throws InvalidServiceConfiguration pointing at GOOGLE_CLOUD_PROJECT when no project can be found', () => {
+  it('throws InvalidServiceConfiguration pointing at GOOGLE_CLOUD_PROJECT when the environment names no project', () => {
     // Act
-    const resolve = (): unknown => resolveFunctionSettings({ env: {}, identity, origin: { topicName: 't.t' } });
+    const resolve = (): unknown => resolveFunctionSettings({ env: { TWINED_SERVICES_TOPIC_NAME: 't.t' }, identity });
 
     // Assess
     expect(resolve).toThrow(InvalidServiceConfiguration);
@@ -102,9 +97,17 @@ describe('Function: resolveFunctionSettings', () => {
     expect(resolve).toThrow(text);
   });
 
-  it('throws InvalidResourceName for an origin topic Pub/Sub would refuse', () => {
-    expect(() => resolveFunctionSettings({ env: {}, identity, origin: { projectId: 'p', topicName: 'ab' } })).toThrow(
-      InvalidResourceName,
-    );
+  it('takes neither project nor topic from a delivery, whatever it names (a request chooses those)', () => {
+    // Prepare: a caller passing what a poison push names, as the old signature took it.
+    const origin = { projectId: 'attacker', topicName: 'attacker.topic' };
+    const withProject = { env: { GOOGLE_CLOUD_PROJECT: 'configured' }, identity, origin };
+    const withoutProject = { env: {}, identity, origin };
+
+    // Act
+    const settings = resolveFunctionSettings(withProject);
+
+    // Assess
+    expect(settings).toMatchObject({ projectId: 'configured', topicName: 'main.octue.twined.services' });
+    expect(() => resolveFunctionSettings(withoutProject)).toThrow(InvalidServiceConfiguration);
   });
 });

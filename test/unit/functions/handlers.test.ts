@@ -1,20 +1,12 @@
 import type { OutgoingMessage, Transport } from '../../../src/core/ports/transport';
 import { RedeliveryRequested, StorageRequestFailed, TransportError } from '../../../src/errors';
 import { functionHandlers } from '../../../src/functions';
-import type { DeliveryOrigin, DeliveryReport, FunctionHandlers, ServiceSource } from '../../../src/functions';
+import type { DeliveryReport, FunctionHandlers, ServiceSource } from '../../../src/functions';
 import { createLogger, Runner, Service } from '../../../src/service';
 import type { Analysis, QuestionClaims, SkeinLogEntry } from '../../../src/service';
 import { SQUARE_TWINE, squareApp } from '../../fixtures/apps/examples';
 import { CHILD, MemoryNetwork, questionMessage, temporaryStore, waitFor } from '../service/helpers';
-import {
-  backgroundEventOf,
-  cloudEventOf,
-  jsonMessage,
-  PROJECT,
-  pushBodyOf,
-  RecordedResponse,
-  TOPIC_PATH,
-} from './events';
+import { backgroundEventOf, cloudEventOf, jsonMessage, pushBodyOf, RecordedResponse, TOPIC_PATH } from './events';
 import type { JsonMessage } from './events';
 
 type Shape = 'cloudEvent' | 'http' | 'event';
@@ -322,12 +314,15 @@ describe('Function: functionHandlers', () => {
   });
 
   describe('Option: service (a builder)', () => {
-    it('builds the service once, on the first delivery, from where that delivery came from', async () => {
+    it('builds the service once, on the first delivery addressed to it, and reuses it', async () => {
       // Prepare
-      const origins: DeliveryOrigin[] = [];
-      const handlers = handlersFor((origin) => {
-        origins.push(origin);
-        return squareService();
+      let builds = 0;
+      const handlers = handlersFor({
+        serviceId: () => CHILD,
+        build: () => {
+          builds += 1;
+          return squareService();
+        },
       });
 
       // Act
@@ -339,7 +334,7 @@ describe('Function: functionHandlers', () => {
 
       // Assess
       expect(reports.map((report) => report?.status)).toEqual(['answered', 'answered', 'answered']);
-      expect(origins).toEqual([{ projectId: PROJECT, topicName: 'main.octue.twined.services' }]);
+      expect(builds).toBe(1);
     });
 
     it.each(SHAPES)(
@@ -347,10 +342,13 @@ describe('Function: functionHandlers', () => {
       async (shape) => {
         // Prepare
         let attempts = 0;
-        const handlers = handlersFor(async () => {
-          attempts += 1;
-          if (attempts === 1) throw new TransportError('The topic could not be reached.');
-          return squareService();
+        const handlers = handlersFor({
+          serviceId: () => CHILD,
+          build: async () => {
+            attempts += 1;
+            if (attempts === 1) throw new TransportError('The topic could not be reached.');
+            return squareService();
+          },
         });
         const message = question();
 
