@@ -40,16 +40,19 @@ const { PubSubTransport } = require(${JSON.stringify(join(root, 'dist/src/cloud/
 const { serviceFromConfiguration } = require(${JSON.stringify(join(root, 'dist/src/service'))});
 const identity = { namespace: 'bench', name: 'no-op', revisionTag: '1.0.0' };
 exports.noOp = functionHandlers({
-  service: (origin) => {
-    const settings = resolveFunctionSettings({ env: process.env, identity, origin });
-    const { projectId, topicName } = settings;
-    const transport = new PubSubTransport({ projectId, topicName, apiEndpoint: settings.pubsubEndpoint });
-    return serviceFromConfiguration({
-      configuration: settings.configuration,
-      serviceId: settings.serviceId,
-      transport,
-      runnerOptions: { app: () => undefined, twine: {} },
-    });
+  service: {
+    serviceId: () => resolveFunctionSettings({ env: process.env, identity }).serviceId,
+    build: () => {
+      const settings = resolveFunctionSettings({ env: process.env, identity });
+      const { projectId, topicName } = settings;
+      const transport = new PubSubTransport({ projectId, topicName, apiEndpoint: settings.pubsubEndpoint });
+      return serviceFromConfiguration({
+        configuration: settings.configuration,
+        serviceId: settings.serviceId,
+        transport,
+        runnerOptions: { app: () => undefined, twine: {} },
+      });
+    },
   },
 }).cloudEvent;
 `;
@@ -131,6 +134,8 @@ try {
 
   // --- the Skein side: its topic, a Child asking, a push subscription per server ---
   const topicName = `skein-${randomUUID()}`;
+  // A Skein function answers on its configured topic only (never the one a push path names).
+  const skeinEnv = { ...env, TWINED_SERVICES_TOPIC_NAME: topicName };
   const transport = new skein.PubSubTransport({ projectId: PROJECT, topicName, apiEndpoint: emulator.host });
   await transport.ensureTopic();
   const child = new skein.Child({ id: NO_OP_ID, transport, parentSruid: 'bench/parent:1.0.0', logger: silent });
@@ -159,7 +164,7 @@ try {
       const server = startFunction(
         join(work, side),
         side === 'skein' ? 'noOp' : 'bare',
-        side === 'skein' ? env : bareEnv,
+        side === 'skein' ? skeinEnv : bareEnv,
         port,
       );
       await server.listening;
@@ -179,7 +184,7 @@ try {
     const server = startFunction(
       join(work, side),
       side === 'skein' ? 'noOp' : 'bare',
-      side === 'skein' ? env : bareEnv,
+      side === 'skein' ? skeinEnv : bareEnv,
       port,
     );
     running.push(server);

@@ -115,8 +115,9 @@ exports.run = async function run(analysis) {
 
 function functionsIndex(identity: ServiceIdentity): string {
   return `// The service as a Cloud Run function, triggered by CloudEvents from its Pub/Sub push subscription:
-// environment → settings → Pub/Sub and Cloud Storage adapters → Service → handler. The service is built on the first
-// event (the cold start) and reused afterwards. serverless.yml names this export as the function's handler.
+// environment → settings → Pub/Sub and Cloud Storage adapters → Service → handler. The identity, project and topic
+// come from the environment only; the service is built on the first event addressed to it (the cold start) and reused
+// afterwards. serverless.yml names this export as the function's handler.
 const path = require('node:path');
 
 const { GcsObjectStore, PubSubTransport, serviceFromConfiguration } = require('skein');
@@ -127,8 +128,8 @@ const IDENTITY = { namespace: '${identity.namespace}', name: '${identity.name}',
 const ROOT = path.join(__dirname, '..');
 const logger = functionLogger();
 
-function buildService(origin) {
-  const settings = resolveFunctionSettings({ env: process.env, identity: IDENTITY, origin, logger });
+function buildService() {
+  const settings = resolveFunctionSettings({ env: process.env, identity: IDENTITY, logger });
   const { projectId, topicName } = settings;
   return serviceFromConfiguration({
     configuration: settings.configuration,
@@ -140,7 +141,14 @@ function buildService(origin) {
   });
 }
 
-exports.${functionName(identity.name)} = functionHandlers({ service: buildService, logger }).cloudEvent;
+exports.${functionName(identity.name)} = functionHandlers({
+  service: {
+    // Known before anything is built, so messages for other services are dropped without building.
+    serviceId: () => resolveFunctionSettings({ env: process.env, identity: IDENTITY }).serviceId,
+    build: buildService,
+  },
+  logger,
+}).cloudEvent;
 `;
 }
 
