@@ -38,9 +38,20 @@ export async function waitFor(predicate: () => boolean, what: string, timeoutMs 
   }
 }
 
+/** Where a {@link FunctionNetwork}'s topic lives. */
+export interface FunctionNetworkOptions {
+  /** Default {@link PROJECT_ID}; a project of its own isolates a topic with a shared name (the emulator keeps both). */
+  readonly projectId?: string;
+  /** Default a fresh `it-functions-…` name. */
+  readonly topicName?: string;
+}
+
 /** The topic, bucket, functions and push subscriptions of one test file. */
 export class FunctionNetwork {
-  readonly topicName = `it-functions-${randomUUID().slice(0, 8)}`;
+  /** The project of the topic and of the functions' configuration. */
+  readonly projectId: string;
+  /** The services topic: the functions' TWINED_SERVICES_TOPIC_NAME unless a test leaves it unset. */
+  readonly topicName: string;
   readonly bucket = `functions-it-${randomUUID().slice(0, 8)}`;
   readonly transport: PubSubTransport;
   readonly store: GcsObjectStore;
@@ -50,9 +61,11 @@ export class FunctionNetwork {
   private readonly subscriptions: string[] = [];
   private readonly children: Child[] = [];
 
-  private constructor() {
+  private constructor(options: FunctionNetworkOptions) {
+    this.projectId = options.projectId ?? PROJECT_ID;
+    this.topicName = options.topicName ?? `it-functions-${randomUUID().slice(0, 8)}`;
     this.transport = new PubSubTransport({
-      projectId: PROJECT_ID,
+      projectId: this.projectId,
       topicName: this.topicName,
       apiEndpoint: required('PUBSUB_EMULATOR_HOST'),
     });
@@ -65,17 +78,20 @@ export class FunctionNetwork {
     });
   }
 
-  /** Creates the topic and the bucket. */
-  static async start(): Promise<FunctionNetwork> {
-    const network = new FunctionNetwork();
+  /**
+   * Creates the topic and the bucket.
+   * @param options - Another project or topic than this file's defaults (a fresh topic in {@link PROJECT_ID}).
+   */
+  static async start(options: FunctionNetworkOptions = {}): Promise<FunctionNetwork> {
+    const network = new FunctionNetwork(options);
     await network.transport.ensureTopic();
     await network.store.storage.createBucket(network.bucket);
     return network;
   }
 
   /**
-   * The environment of a deployed function here. The project and topic are left for the function to read from the
-   * push endpoint (an empty variable counts as unset), as a deployment that sets neither would.
+   * The environment of a deployed function here: the project and topic set, as Skein's deploy sets them on every
+   * function (a function never takes them from its push endpoint).
    */
   functionEnv(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
     return {
@@ -83,8 +99,8 @@ export class FunctionNetwork {
       STORAGE_EMULATOR_HOST: required('SKEIN_TEST_GCS_URL'),
       GOOGLE_APPLICATION_CREDENTIALS: this.keyFile,
       METADATA_SERVER_DETECTION: 'none',
-      GOOGLE_CLOUD_PROJECT: '',
-      TWINED_SERVICES_TOPIC_NAME: '',
+      GOOGLE_CLOUD_PROJECT: this.projectId,
+      TWINED_SERVICES_TOPIC_NAME: this.topicName,
       SKEIN_CLAIMS_LOCATION: `gs://${this.bucket}/.skein/claims`,
       SKEIN_OUTPUT_LOCATION: `gs://${this.bucket}/outputs`,
       ...extra,
@@ -108,7 +124,7 @@ export class FunctionNetwork {
   ): Promise<RunningFunction> {
     const running = await startFunction({ target, env: this.functionEnv(env), signatureType });
     this.running.push(running);
-    await this.push(running.endpoint(PROJECT_ID, this.topicName), childSubscription(serviceId).filter);
+    await this.push(running.endpoint(this.projectId, this.topicName), childSubscription(serviceId).filter);
     return running;
   }
 
