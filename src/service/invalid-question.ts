@@ -66,6 +66,8 @@ export function routableQuestionAttributes(input: QuestionInput, serviceId: stri
 }
 
 function bounded(failures: readonly ValidationFailure[]): ValidationFailure[] {
+  // An error that came with no failures (one not raised by validation) still names where: the whole document.
+  if (failures.length === 0) return [{ pointer: '', message: 'could not be read' }];
   const shown = failures
     .slice(0, MAX_REPORTED_FAILURES)
     .map((failure) =>
