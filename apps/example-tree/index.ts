@@ -56,6 +56,11 @@ export interface ExampleTreeParams {
   readonly uploadTo?: string;
   /** The directory holding the example datasets; default {@link EXAMPLE_DATA_DIRECTORY}. */
   readonly dataDirectory?: string;
+  /**
+   * The directories the services may read local paths from in the questions they receive; default: the data directory
+   * when the datasets are sent as local paths, none when they are uploaded.
+   */
+  readonly allowedLocalRoots?: readonly string[];
 }
 
 /** Options of {@link ExampleTree.ask}. */
@@ -104,6 +109,8 @@ export async function startExampleTree(params: ExampleTreeParams): Promise<Examp
   const { transport, objectStore } = params;
   const logger = params.logger ?? createLogger({ sinks: [] });
   const local = params.uploadTo === undefined;
+  // Services refuse local paths in questions unless allowed: in one process they read exactly the example data.
+  const allowedLocalRoots = params.allowedLocalRoots ?? (local ? [params.dataDirectory ?? EXAMPLE_DATA_DIRECTORY] : []);
   const csvStats = new Service({
     serviceId: EXAMPLE_TREE_IDS.csvStats,
     transport,
@@ -115,6 +122,7 @@ export async function startExampleTree(params: ExampleTreeParams): Promise<Examp
       serviceId: EXAMPLE_TREE_IDS.csvStats,
       objectStore,
       logger,
+      allowedLocalRoots,
     }),
   });
   const aggregator = new Service({
@@ -128,6 +136,7 @@ export async function startExampleTree(params: ExampleTreeParams): Promise<Examp
       serviceId: EXAMPLE_TREE_IDS.aggregator,
       objectStore,
       logger,
+      allowedLocalRoots,
       // In one process the children read the datasets where they are.
       configurationValues: { allow_local_files: local, max_parallel_questions: EXAMPLE_SITES.length },
       children: aggregatorChildren({ csvStatsId: EXAMPLE_TREE_IDS.csvStats, projectId: 'local' }),

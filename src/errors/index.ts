@@ -41,6 +41,10 @@ export {
   CloudLocationNotSpecified,
   ReadOnlyResource,
   FileLocationError,
+  ResourceLocationNotAllowed,
+  LocalPathNotAllowed,
+  UrlHostNotAllowed,
+  BucketNotAllowed,
 } from './resources';
 export {
   StorageError,

@@ -3,6 +3,8 @@ import { decodeOctueJson, encodeOctueJson } from '../core/json/octue-json';
 import { setOwnProperty } from '../core/json/own-property';
 import type { ObjectStore } from '../core/ports/object-store';
 import { Dataset } from '../core/resources';
+import type { LocationPolicy } from '../core/resources';
+import { ResourceLocationNotAllowed } from '../errors';
 import { generateSlug } from '../core/service-id';
 import type { RecordedQuestion } from './children';
 import type { Logger } from './logging';
@@ -36,6 +38,9 @@ function asData(value: unknown): unknown {
  * copied to `configuration_manifest_datasets/<key>/`), `input_values.json`, `input_manifest.json` (datasets in
  * `input_manifest_datasets/<key>/`) and `questions.json` (every question asked to a child, in order, with the events
  * received). Data is snapshotted when added, before the app can change it. Upload failures are logged, never thrown.
+ * The input manifest's datasets are copied under the same location policy the question was loaded with, so
+ * diagnostics never copy a file the question itself was not allowed to read (a refused dataset is left as the
+ * reference the question sent, uncopied).
  */
 export class Diagnostics {
   /** The analysis the diagnostics belong to. */
@@ -44,13 +49,15 @@ export class Diagnostics {
   private readonly questions: RecordedQuestion[] = [];
 
   /**
-   * @param params - The diagnostics directory (none: uploads are skipped with a warning), the store and a logger.
+   * @param params - The diagnostics directory (none: uploads are skipped with a warning), the store, a logger, and
+   *   what the input manifest's locations may be (default: unchecked).
    */
   constructor(
     private readonly params: {
       readonly cloudPath: string | undefined;
       readonly objectStore: ObjectStore | undefined;
       readonly logger: Logger;
+      readonly inputLocations?: LocationPolicy;
     },
   ) {}
 
@@ -143,9 +150,18 @@ export class Diagnostics {
       return manifest;
     }
     const datasets: Record<string, unknown> = {};
+    const locationPolicy = kind === 'input' ? this.params.inputLocations : undefined;
     for (const [key, value] of Object.entries(record.datasets)) {
       const target = joinCloudPath(directory, `${kind}_manifest_datasets`, key);
-      const dataset = await Dataset.fromPrimitive(value, { store });
+      let dataset: Dataset;
+      try {
+        dataset = await Dataset.fromPrimitive(value, { store, locationPolicy });
+      } catch (error) {
+        if (!(error instanceof ResourceLocationNotAllowed)) throw error;
+        this.params.logger.warning('Not copying dataset %s to the diagnostics: %s', key, error.message);
+        datasets[key] = value;
+        continue;
+      }
       await dataset.upload({ store, cloudPath: target });
       setOwnProperty(datasets, key, target);
     }

@@ -4,7 +4,7 @@ import { CLOUD_DIRECTORY_PATTERN } from '../core/config';
 import type { ServiceConfiguration, ServiceRegistry } from '../core/config';
 import { DEFAULT_SAVE_DIAGNOSTICS, isSaveDiagnostics, SAVE_DIAGNOSTICS_MODES } from '../core/events';
 import type { ObjectStore } from '../core/ports/object-store';
-import { Manifest } from '../core/resources';
+import { LocationPolicy, Manifest, checkManifestLocations } from '../core/resources';
 import { Twine } from '../core/twine';
 import type { ChildRecord, JsonSource } from '../core/twine';
 import { InvalidInputException } from '../errors';
@@ -72,6 +72,21 @@ export interface RunnerOptions {
   readonly deleteLocalFiles?: boolean;
   /** The object store for manifests, output uploads and diagnostics. */
   readonly objectStore?: ObjectStore;
+  /**
+   * Directories the local paths (and `file://` URLs) in a question's input manifest may be in, after symlinks are
+   * resolved. Default none: a question can never make the service read its own files, which is what a deployed
+   * service wants. In-process trees allow exactly the directories their parents send. The configuration manifest is
+   * the service's own and is not checked; an input manifest given as a `Manifest` instance was built by the caller's
+   * own code and is not checked either.
+   */
+  readonly allowedLocalRoots?: readonly string[];
+  /**
+   * Hosts (`host` or `host:port`) whose `http(s)://` URLs an input manifest may name, besides signed Cloud Storage
+   * URLs (which are always accepted, at `storage.googleapis.com` and at the object store's own endpoint). Default none.
+   */
+  readonly allowedUrlHosts?: readonly string[];
+  /** Buckets an input manifest's `gs://` paths may name; default any (the service's credentials are the limit). */
+  readonly allowedBuckets?: readonly string[];
   /** Where credentials missing from the environment are looked up. */
   readonly secretSource?: SecretSource;
   /** Makes the children an app asks (e.g. the Pub/Sub Child). */
@@ -96,6 +111,8 @@ export class Runner {
   private readonly logger: Logger;
   private readonly configuration: { values: unknown; manifest: unknown };
   private readonly configurationManifest = new SharedLoad<Manifest | undefined>();
+  /** What the locations in a question's input manifest may be. */
+  readonly inputLocations: LocationPolicy;
   private readonly app = new SharedLoad<RunnableApp>();
 
   /**
@@ -119,6 +136,13 @@ export class Runner {
       configurationManifest: options.configurationManifest,
     });
     this.configuration = { values: validated.configurationValues, manifest: validated.configurationManifest };
+    const signedUrlBase = options.objectStore?.signedUrlBase;
+    this.inputLocations = new LocationPolicy({
+      allowedLocalRoots: options.allowedLocalRoots,
+      allowedUrlHosts: options.allowedUrlHosts,
+      allowedBuckets: options.allowedBuckets,
+      storageEndpoints: signedUrlBase === undefined ? [] : [signedUrlBase],
+    });
     this.logger.debug('Configuration validated.');
   }
 
@@ -144,6 +168,9 @@ export class Runner {
       projectId: configuration.projectId,
       serviceRegistries: configuration.serviceRegistries,
       deleteLocalFiles: configuration.deleteLocalFiles,
+      allowedLocalRoots: configuration.allowedLocalRoots,
+      allowedUrlHosts: configuration.allowedUrlHosts,
+      allowedBuckets: configuration.allowedBuckets,
       ...options,
     });
   }
@@ -177,6 +204,7 @@ export class Runner {
     const diagnostics = new Diagnostics({
       cloudPath: options.diagnosticsCloudPath,
       objectStore: store,
+      inputLocations: this.inputLocations,
       logger: this.logger.withName('skein.diagnostics'),
     });
     diagnostics.addData({
@@ -277,7 +305,15 @@ export class Runner {
     store: ObjectStore | undefined,
   ): Promise<Manifest | undefined> {
     if (data === undefined || data === null) return undefined;
-    const manifest = data instanceof Manifest ? data : await Manifest.fromPrimitive(data, { store });
+    if (data instanceof Manifest) {
+      this.twine.validateManifest(strand, data);
+      return data;
+    }
+    // A question's manifest is hostile until checked: every location it names is checked before any is read, and
+    // again while loading for the files that stored or signed metadata lists.
+    const locationPolicy = strand === 'input_manifest' ? this.inputLocations : undefined;
+    if (locationPolicy) await checkManifestLocations(data, locationPolicy);
+    const manifest = await Manifest.fromPrimitive(data, { store, locationPolicy });
     this.twine.validateManifest(strand, manifest);
     return manifest;
   }

@@ -4,9 +4,11 @@ import {
   cloudDirectoryValue,
   kebabValue,
   namespaceValue,
+  pathListValue,
   pathValue,
   positiveNumberValue,
   registriesValue,
+  stringListValue,
   stringValue,
   strandDataValue,
 } from './values';
@@ -54,6 +56,15 @@ export interface ServiceConfiguration {
   readonly claimsLocation: string | undefined;
   /** (Skein) The Google Cloud project, for Secret Manager and children without a project. */
   readonly projectId: string | undefined;
+  /**
+   * (Skein) Directories the local paths in a question's input manifest may be in (after symlinks are resolved).
+   * Default none: questions can never make a deployed service read its own files.
+   */
+  readonly allowedLocalRoots: readonly string[];
+  /** (Skein) Hosts whose `http(s)://` URLs input manifests may name besides signed Cloud Storage URLs; default none. */
+  readonly allowedUrlHosts: readonly string[];
+  /** (Skein) Buckets the `gs://` paths of input manifests may name; `undefined` allows any bucket. */
+  readonly allowedBuckets: readonly string[] | undefined;
 }
 
 /** Something about the configuration worth logging (core code does no logging; the caller logs these). */
@@ -211,6 +222,27 @@ export const SERVICE_OPTIONS: ServiceOptionTable = {
     defaultValue: undefined,
     parse: stringValue,
     summary: 'the Google Cloud project',
+  },
+  allowedLocalRoots: {
+    fileKey: 'allowed_local_roots',
+    envVar: 'SKEIN_ALLOWED_LOCAL_ROOTS',
+    defaultValue: [],
+    parse: pathListValue,
+    summary: 'the directories local paths in input manifests may be in (default none)',
+  },
+  allowedUrlHosts: {
+    fileKey: 'allowed_url_hosts',
+    envVar: 'SKEIN_ALLOWED_URL_HOSTS',
+    defaultValue: [],
+    parse: stringListValue,
+    summary: 'the hosts input manifests may name URLs at, besides signed Cloud Storage URLs (default none)',
+  },
+  allowedBuckets: {
+    fileKey: 'allowed_buckets',
+    envVar: 'SKEIN_ALLOWED_BUCKETS',
+    defaultValue: undefined,
+    parse: stringListValue,
+    summary: 'the buckets gs:// paths in input manifests may name (default any)',
   },
 };
 

@@ -67,6 +67,11 @@ export interface ChildAskOptions extends ErrorHandlingOptions {
   readonly subscribeToLogs?: boolean;
   /** Allow datasets or files that are not in the cloud in the input manifest (default false). */
   readonly allowLocalFiles?: boolean;
+  /**
+   * Hosts (`host` or `host:port`) whose unsigned `http(s)://` URLs an input manifest primitive may name; loading it
+   * fetches them. Default none: only signed Cloud Storage URLs (and the object store's own) are fetched.
+   */
+  readonly allowedUrlHosts?: readonly string[];
   /** Receives each monitor message's data. */
   readonly handleMonitorMessage?: MonitorMessageHandler;
   /** Keep the events received in `child.receivedEvents` (default true). */

@@ -24,7 +24,12 @@ describe('Class: Service (csv-stats)', () => {
   beforeEach(async () => {
     workspace = temporaryWorkspace();
     network = await AppNetwork.start();
-    await network.serve(CSV_STATS_ID, new Runner({ app: csvStats, twine: CSV_STATS_TWINE, serviceId: CSV_STATS_ID }));
+    // The parent sends local datasets from the example data and the workspace: exactly what the service may read.
+    const allowedLocalRoots = [EXAMPLES, workspace.root];
+    await network.serve(
+      CSV_STATS_ID,
+      new Runner({ app: csvStats, twine: CSV_STATS_TWINE, serviceId: CSV_STATS_ID, allowedLocalRoots }),
+    );
   });
 
   afterEach(async () => {

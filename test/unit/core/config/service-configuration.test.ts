@@ -82,10 +82,42 @@ describe('Function: loadServiceConfiguration', () => {
       heartbeatIntervalSeconds: 120,
       claimsLocation: undefined,
       projectId: undefined,
+      allowedLocalRoots: [],
+      allowedUrlHosts: [],
+      allowedBuckets: undefined,
     });
     expect(origins.namespace).toBe('file');
     expect(origins.heartbeatIntervalSeconds).toBe('default');
     expect(notices).toEqual([]);
+  });
+
+  it('reads the input location options from the file (roots resolved against it) and the environment', () => {
+    // Prepare
+    const path = writeYaml(
+      'services:\n  - namespace: acme\n    name: minimal\n    allowed_local_roots: [data, /srv/shared]\n' +
+        '    allowed_buckets: [acme-inputs]\n',
+    );
+
+    // Act
+    const { configuration } = loadServiceConfiguration({
+      path,
+      env: { SKEIN_ALLOWED_URL_HOSTS: 'data.acme.example, mirror.acme.example:8443', SKEIN_ALLOWED_BUCKETS: '[]' },
+    });
+
+    // Assess
+    expect(configuration.allowedLocalRoots).toEqual([join(directory, 'data'), '/srv/shared']);
+    expect(configuration.allowedUrlHosts).toEqual(['data.acme.example', 'mirror.acme.example:8443']);
+    expect(configuration.allowedBuckets).toEqual([]);
+  });
+
+  it('refuses an input location option that is not a list of strings', () => {
+    const path = writeYaml('services:\n  - namespace: acme\n    name: minimal\n    allowed_url_hosts: [1]\n');
+
+    const failures = failuresOf(() => loadServiceConfiguration({ path, env: {} }));
+
+    expect(failures).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('list of non-empty strings') }),
+    ]);
   });
 
   it('applies defaults for a minimal file', () => {
