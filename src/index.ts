@@ -66,6 +66,8 @@ export {
   EMPTY_STRING_HASH_VALUE,
   METADATA_FILENAME,
   SIGNED_METADATA_DIRECTORY,
+  LocationPolicy,
+  CLOUD_STORAGE_ORIGIN,
 } from './core/resources';
 export type {
   CloudAccessOptions,
@@ -89,6 +91,7 @@ export type {
   TagsInput,
   LabelsInput,
   TimestampInput,
+  LocationPolicyOptions,
 } from './core/resources';
 export type {
   ObjectStore,
