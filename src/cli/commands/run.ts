@@ -1,5 +1,5 @@
 import { cpSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, parse, resolve } from 'node:path';
 
 import type { Command } from 'commander';
 
@@ -52,6 +52,9 @@ function makeRunner(context: CliContext, options: RunOptions, ports: RunPorts): 
     childFactory: ports.children.factory,
     logger: ports.logger,
     secretSource: ports.secrets,
+    // `skein run` takes its input manifest from the person at the command line, not from the wire: their own local
+    // paths are theirs to name (a served service refuses them unless it allows their roots).
+    allowedLocalRoots: [parse(process.cwd()).root],
   };
   if (options.app !== undefined && options.serviceConfig === undefined) {
     const app = resolve(options.app);
