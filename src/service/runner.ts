@@ -204,7 +204,8 @@ export class Runner {
     const diagnostics = new Diagnostics({
       cloudPath: options.diagnosticsCloudPath,
       objectStore: store,
-      inputLocations: this.inputLocations,
+      // Diagnostics copy only what the question could read: a Manifest instance is the caller's own, like loading it.
+      inputLocations: params.inputManifest instanceof Manifest ? undefined : this.inputLocations,
       logger: this.logger.withName('skein.diagnostics'),
     });
     diagnostics.addData({
