@@ -269,6 +269,20 @@ describe('Service: input manifest locations over a transport', () => {
     expect(appRuns).toBe(1);
   });
 
+  it('reads a dataset the parent signs with the shared local store (a file:// URL under the store root)', async () => {
+    const cloudPath = await (
+      await Dataset.fromLocalDirectory(join(w.allowed, 'dataset'))
+    ).upload({
+      store: w.store,
+      cloudPath: 'gs://inputs/signed',
+    });
+
+    const asking = network.child({ objectStore: w.store }).ask({ inputManifest: manifest(cloudPath) as never });
+
+    await expect(asking).resolves.toBeDefined();
+    expect(appRuns).toBe(1);
+  });
+
   it.each(LOCAL_FORMS)('refuses to send %s without allowLocalFiles (parent side)', async (_, form) => {
     const asking = network.child().ask({ inputManifest: manifest(form(w)) as never });
 
