@@ -2,6 +2,7 @@ import { SERVICE_NAMESPACE_ENV, SERVICE_NAME_ENV, SERVICE_REVISION_TAG_ENV } fro
 import {
   booleanValue,
   cloudDirectoryValue,
+  hostListValue,
   kebabValue,
   namespaceValue,
   pathListValue,
@@ -234,7 +235,7 @@ export const SERVICE_OPTIONS: ServiceOptionTable = {
     fileKey: 'allowed_url_hosts',
     envVar: 'SKEIN_ALLOWED_URL_HOSTS',
     defaultValue: [],
-    parse: stringListValue,
+    parse: hostListValue,
     summary: 'the hosts input manifests may name URLs at, besides signed Cloud Storage URLs (default none)',
   },
   allowedBuckets: {

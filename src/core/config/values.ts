@@ -119,6 +119,18 @@ export const pathListValue: OptionParser<readonly string[]> = (raw, context) => 
   return ok(parsed.value.map((item) => (isAbsolute(item) ? resolve(item) : resolve(context.directory, item))));
 };
 
+const HOST = /^[a-z\d.-]+(?::\d{1,5})?$|^\[[\da-f:.]+\](?::\d{1,5})?$/i;
+
+/** A list of hosts (`host` or `host:port`, no scheme or path), as URL allow-lists compare them. */
+export const hostListValue: OptionParser<readonly string[]> = (raw, context) => {
+  const parsed = stringListValue(raw, context);
+  if (!parsed.ok) return parsed;
+  const bad = parsed.value.find((host) => !HOST.test(host));
+  return bad === undefined
+    ? ok(parsed.value.map((host) => host.toLowerCase()))
+    : fail(`must list hosts as host or host:port, without a scheme or path; received ${show(bad)}`);
+};
+
 /** A service registry: where revision tags of services are looked up. */
 export interface ServiceRegistry {
   /** The registry's name. */

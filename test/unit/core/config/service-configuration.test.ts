@@ -110,6 +110,16 @@ describe('Function: loadServiceConfiguration', () => {
     expect(configuration.allowedBuckets).toEqual([]);
   });
 
+  it('refuses allowed URL hosts given as URLs', () => {
+    const path = writeYaml('services:\n  - namespace: acme\n    name: minimal\n');
+
+    const failures = failuresOf(() =>
+      loadServiceConfiguration({ path, env: { SKEIN_ALLOWED_URL_HOSTS: 'https://data.acme.example/' } }),
+    );
+
+    expect(failures).toEqual([expect.objectContaining({ message: expect.stringContaining('without a scheme') })]);
+  });
+
   it('refuses an input location option that is not a list of strings', () => {
     const path = writeYaml('services:\n  - namespace: acme\n    name: minimal\n    allowed_url_hosts: [1]\n');
 
