@@ -237,6 +237,8 @@ export type {
 } from './service/child';
 export { EventHandler } from './service/event-handler';
 export { ChildEmulator, saveRecordedEvents, loadFixtureFromDiagnostics } from './service/child-emulator';
+export type { SaveRecordedEventsOptions } from './service/child-emulator';
+export { SecretRedactor, REDACTED, MIN_SECRET_LENGTH } from './core/redaction';
 export { downloadDiagnostics } from './service';
 export type { DownloadDiagnosticsParams, DownloadedDiagnostics } from './service';
 export type {

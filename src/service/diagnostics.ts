@@ -2,6 +2,7 @@ import { joinCloudPath } from '../core/gs-path';
 import { decodeOctueJson, encodeOctueJson } from '../core/json/octue-json';
 import { setOwnProperty } from '../core/json/own-property';
 import type { ObjectStore } from '../core/ports/object-store';
+import type { SecretRedactor } from '../core/redaction';
 import { Dataset } from '../core/resources';
 import type { LocationPolicy } from '../core/resources';
 import { ResourceLocationNotAllowed } from '../errors';
@@ -41,6 +42,9 @@ function asData(value: unknown): unknown {
  * The input manifest's datasets are copied under the same location policy the question was loaded with, so
  * diagnostics never copy a file the question itself was not allowed to read (a refused dataset is left as the
  * reference the question sent, uncopied).
+ * With a redactor, the analysis's secrets are removed from every JSON file written (values, manifests and the
+ * questions with their events); the files of copied datasets are copied as they are (they are the question's and the
+ * configuration's data, not something the analysis wrote).
  */
 export class Diagnostics {
   /** The analysis the diagnostics belong to. */
@@ -49,8 +53,9 @@ export class Diagnostics {
   private readonly questions: RecordedQuestion[] = [];
 
   /**
-   * @param params - The diagnostics directory (none: uploads are skipped with a warning), the store, a logger, and
-   *   what the input manifest's locations may be (default: unchecked).
+   * @param params - The diagnostics directory (none: uploads are skipped with a warning), the store, a logger, what
+   *   the input manifest's locations may be (default: unchecked) and the analysis's secrets (read when uploading, so
+   *   secrets added after construction are redacted too).
    */
   constructor(
     private readonly params: {
@@ -58,6 +63,7 @@ export class Diagnostics {
       readonly objectStore: ObjectStore | undefined;
       readonly logger: Logger;
       readonly inputLocations?: LocationPolicy;
+      readonly redactor?: SecretRedactor;
     },
   ) {}
 
@@ -125,8 +131,12 @@ export class Diagnostics {
   }
 
   private async uploadTo(directory: string, store: ObjectStore): Promise<void> {
-    const write = (name: string, value: unknown): Promise<unknown> =>
-      store.upload(joinCloudPath(directory, name), encodeOctueJson(value), { contentType: 'application/json' });
+    const redactor = this.params.redactor;
+    const write = (name: string, value: unknown): Promise<unknown> => {
+      const text = encodeOctueJson(value);
+      const content = redactor === undefined ? text : redactor.redactJson(text);
+      return store.upload(joinCloudPath(directory, name), content, { contentType: 'application/json' });
+    };
     for (const kind of ['configuration', 'input'] as const) {
       const values = this.data[`${kind}_values`];
       if (values !== undefined) await write(`${kind}_values.json`, asData(values));

@@ -34,6 +34,7 @@ export {
   createLogger,
   runWithLogContext,
   runOutsideLogContext,
+  activeRedactor,
   formatLogEntry,
   streamLogSink,
   memoryLogSink,

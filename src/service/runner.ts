@@ -4,6 +4,7 @@ import { CLOUD_DIRECTORY_PATTERN } from '../core/config';
 import type { ServiceConfiguration, ServiceRegistry } from '../core/config';
 import { DEFAULT_SAVE_DIAGNOSTICS, isSaveDiagnostics, SAVE_DIAGNOSTICS_MODES } from '../core/events';
 import type { ObjectStore } from '../core/ports/object-store';
+import { SecretRedactor } from '../core/redaction';
 import { LocationPolicy, Manifest, checkManifestLocations } from '../core/resources';
 import { Twine } from '../core/twine';
 import type { ChildRecord, JsonSource } from '../core/twine';
@@ -191,12 +192,23 @@ export class Runner {
       );
     }
     const analysisId = params.analysisId || randomUUID();
-    return runWithLogContext({ analysisId, sinks: params.logSinks }, () =>
-      this.runAnalysis(analysisId, params, saveDiagnostics),
-    );
+    const redactor = params.redactor ?? new SecretRedactor();
+    try {
+      return await runWithLogContext({ analysisId, sinks: params.logSinks, redactor }, () =>
+        this.runAnalysis(analysisId, params, saveDiagnostics, redactor),
+      );
+    } catch (error) {
+      // Callers print and log what the app threw (`skein run`, the Service): without the analysis's secrets.
+      throw redactor.redactValue(error);
+    }
   }
 
-  private async runAnalysis(analysisId: string, params: RunParams, saveDiagnostics: string): Promise<Analysis> {
+  private async runAnalysis(
+    analysisId: string,
+    params: RunParams,
+    saveDiagnostics: string,
+    redactor: SecretRedactor,
+  ): Promise<Analysis> {
     const { options, twine } = this;
     const deleteLocalFiles = options.deleteLocalFiles ?? false;
     const localFiles = new LocalFiles();
@@ -207,6 +219,7 @@ export class Runner {
       // Diagnostics copy only what the question could read: a Manifest instance is the caller's own, like loading it.
       inputLocations: params.inputManifest instanceof Manifest ? undefined : this.inputLocations,
       logger: this.logger.withName('skein.diagnostics'),
+      redactor,
     });
     diagnostics.addData({
       analysisId,
@@ -221,6 +234,7 @@ export class Runner {
       env: options.env ?? process.env,
       secretSource: options.secretSource,
       logger: this.logger,
+      redactor,
     });
     const inputs = twine.validate({
       inputValues: params.inputValues,

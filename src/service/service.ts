@@ -1,6 +1,7 @@
 import type { AttributeSources, ExceptionEvent, ResultEvent } from '../core/events';
 import type { ObjectStore } from '../core/ports/object-store';
 import type { Transport } from '../core/ports/transport';
+import { SecretRedactor } from '../core/redaction';
 import { validateSruid } from '../core/service-id';
 import { InvalidEvent, InvalidInputException } from '../errors';
 import { InProcessClaims, ObjectStoreClaims } from './claims';
@@ -229,7 +230,14 @@ export class Service {
     return { status: 'invalid', error: invalid, questionUuid, exception };
   }
 
-  private async respond(question: ParsedQuestion): Promise<AnswerOutcome> {
+  // Each answer has its own secrets (the Runner adds the analysis's credentials): everything logged while answering,
+  // every event sent, and the error handed back in the outcome (callers log it) are redacted with them.
+  private respond(question: ParsedQuestion): Promise<AnswerOutcome> {
+    const redactor = new SecretRedactor();
+    return runWithLogContext({ redactor }, () => this.respondRedacted(question, redactor));
+  }
+
+  private async respondRedacted(question: ParsedQuestion, redactor: SecretRedactor): Promise<AnswerOutcome> {
     const { attributes, event } = question;
     const questionUuid = attributes.question_uuid;
     const responder = new Responder({
@@ -238,6 +246,7 @@ export class Service {
       serviceId: this.id,
       logger: this.logger.child('responder'),
       sources: this.sources,
+      redactor,
     });
     let heartbeat: TimerHandle | undefined;
     const stopHeartbeat = (): void => {
@@ -266,6 +275,7 @@ export class Service {
           originatorQuestionUuid: attributes.originator_question_uuid,
           originator: attributes.originator,
           handleMonitorMessage: (data) => responder.monitorMessage(data),
+          redactor,
         }),
       );
       const result = await responder.result(outputs);
@@ -283,7 +293,7 @@ export class Service {
         this.logger.exception(`The exception for question ${questionUuid} could not be sent.`, sendError);
       }
       await responder.flush();
-      return { status: 'failed', questionUuid, error, exception };
+      return { status: 'failed', questionUuid, error: redactor.redactValue(error), exception };
     }
   }
 }

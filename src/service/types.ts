@@ -1,4 +1,5 @@
 import type { SaveDiagnostics } from '../core/events';
+import type { SecretRedactor } from '../core/redaction';
 import type { ChildRecord } from '../core/twine';
 import type { LevelledSink } from './logging';
 
@@ -120,6 +121,11 @@ export interface RunParams {
   readonly handleMonitorMessage?: (data: unknown) => void;
   /** Extra log sinks for the run (e.g. forwarding to the parent). */
   readonly logSinks?: readonly LevelledSink[];
+  /**
+   * Collects the analysis's secrets: the Runner adds the credentials it loads, so that the caller (the Service) can
+   * redact them from what it sends. Default: a redactor of the run's own.
+   */
+  readonly redactor?: SecretRedactor;
 }
 
 /** Runs one analysis for a question (Octue's `run_function`); `Runner.run` is one. */

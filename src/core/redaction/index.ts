@@ -1,0 +1,2 @@
+export { MIN_SECRET_LENGTH, REDACTED, SecretRedactor } from './secret-redactor';
+export { redactLogEntry } from './redact-log-entry';
