@@ -5,13 +5,17 @@ import {
   Child,
   childFactory,
   createLogger,
+  makeQuestionAttributes,
+  makeQuestionEvent,
   REDACTED,
   Runner,
   saveRecordedEvents,
+  SecretRedactor,
   Service,
   streamLogSink,
 } from '../../../src';
 import type { Analysis, SecretSource } from '../../../src';
+import { runOutsideLogContext, runWithLogContext } from '../../../src/service';
 import { InMemoryBroker, InMemoryTransport, memoryLogSink } from '../../../src/testing';
 import { deferred, temporaryStore } from './helpers';
 
@@ -225,5 +229,114 @@ describe('Secrets of the credentials strand', () => {
     } else {
       expect(scenario.error).toBeUndefined();
     }
+  });
+});
+
+describe('Class: Runner', () => {
+  describe('Method: run', () => {
+    const twine = { credentials: [{ name: 'KEYED_API_KEY', purpose: 'The API key.' }, { name: 'KEYED_PIN' }] };
+
+    it('rejects with what the app threw, redacted, as the same class', async () => {
+      // Prepare
+      const thrown: Error[] = [];
+      const runner = new Runner({
+        app: (analysis: Analysis) => {
+          const error = new RangeError(`bad key ${String(analysis.credentials.KEYED_API_KEY)}`);
+          thrown.push(error);
+          throw error;
+        },
+        twine,
+        env: { KEYED_API_KEY: ENV_SECRET, KEYED_PIN: '123' },
+      });
+
+      // Act
+      const error = (await runner.run().catch((caught: unknown) => caught)) as Error;
+
+      // Assess
+      expect(thrown[0]?.message).toBe(`bad key ${ENV_SECRET}`);
+      expect(error).toBeInstanceOf(RangeError);
+      expect(error.message).toBe(`bad key ${REDACTED}`);
+      expect(leaks(`${error.message}${error.stack ?? ''}`)).toEqual([]);
+    });
+
+    it('warns that a credential shorter than 4 characters is not redacted, naming it but not its value', async () => {
+      // Prepare
+      const { sink, entries } = memoryLogSink();
+      const runner = new Runner({
+        app: (analysis: Analysis) => analysis.logger.info('PIN %s', analysis.credentials.KEYED_PIN),
+        twine,
+        env: { KEYED_API_KEY: ENV_SECRET, KEYED_PIN: '123' },
+      });
+
+      // Act
+      await runner.run({ logSinks: [{ sink }] });
+
+      // Assess
+      const warning = entries.find((entry) => entry.level === 'warning');
+      expect(warning?.args).toEqual(['KEYED_PIN', 4]);
+      expect(entries.find((entry) => entry.name === 'app')?.args).toEqual(['123']);
+    });
+  });
+});
+
+describe('Class: Service', () => {
+  describe('Method: answer', () => {
+    it('returns a failed outcome whose error is redacted, since entry points log and print it', async () => {
+      // Prepare
+      const broker = new InMemoryBroker();
+      const transport = new InMemoryTransport({ topicName: TOPIC, broker });
+      await transport.ensureTopic();
+      const { sink, entries } = memoryLogSink();
+      const service = new Service({
+        serviceId: SERVICE,
+        transport,
+        logger: createLogger({ sinks: [{ sink }] }),
+        // A run function of its own registers its secrets as the Runner does.
+        runFunction: async ({ redactor }) => {
+          redactor?.add([ENV_SECRET]);
+          throw new Error(`refused ${ENV_SECRET}`);
+        },
+      });
+
+      // Act
+      const outcome = await service.answer({
+        event: makeQuestionEvent({ inputValues: null }),
+        attributes: { ...makeQuestionAttributes({ sender: PARENT, recipient: SERVICE }) },
+      });
+      await transport.close();
+      broker.close();
+
+      // Assess
+      expect(outcome.status).toBe('failed');
+      const error = (outcome as { error: Error }).error;
+      expect(error.message).toBe(`refused ${REDACTED}`);
+      expect(leaks(`${error.stack ?? ''}${JSON.stringify(outcome)}`)).toEqual([]);
+      const failure = entries.find((entry) => entry.message.includes('failed to answer'));
+      expect((failure?.error as Error).message).toBe(`refused ${REDACTED}`);
+    });
+  });
+});
+
+describe('Function: runWithLogContext', () => {
+  it("redacts the context's secrets for the logger's own sinks and the context's, in nested contexts too", () => {
+    // Prepare
+    const own = memoryLogSink();
+    const forwarded = memoryLogSink();
+    const logger = createLogger({ sinks: [{ sink: own.sink }] });
+    const redactor = new SecretRedactor([ENV_SECRET]);
+
+    // Act
+    runWithLogContext({ redactor }, () =>
+      runWithLogContext({ analysisId: 'a', sinks: [{ sink: forwarded.sink }] }, () => {
+        logger.info('key %s', ENV_SECRET);
+        runOutsideLogContext(() => logger.exception('not forwarded', new Error(ENV_SECRET)));
+      }),
+    );
+    logger.info('outside %s', ENV_SECRET);
+
+    // Assess
+    expect(own.entries.map((entry) => entry.message)).toEqual([`key ${REDACTED}`, 'not forwarded', 'outside %s']);
+    expect((own.entries[1]?.error as Error).message).toBe(REDACTED);
+    expect(forwarded.entries.map((entry) => entry.message)).toEqual([`key ${REDACTED}`]);
   });
 });
