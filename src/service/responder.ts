@@ -45,6 +45,13 @@ export interface ResponderParams {
   readonly redactor?: SecretRedactor;
 }
 
+/** An event with the data it is sent as, and whether that data was redacted. */
+interface Encoded<E extends ServiceEvent> {
+  readonly event: E;
+  readonly data: Buffer;
+  readonly redacted: boolean;
+}
+
 function manifestPrimitive(manifest: unknown): ManifestPrimitive | undefined {
   if (manifest === undefined || manifest === null) return undefined;
   const toPrimitive = (manifest as { toPrimitive?: unknown }).toPrimitive;
@@ -119,7 +126,7 @@ export class Responder {
       }),
     );
     await this.send(encoded, true);
-    return encoded.event;
+    return this.sent(encoded);
   }
 
   /**
@@ -131,7 +138,7 @@ export class Responder {
   async exception(error: unknown): Promise<ExceptionEvent> {
     const encoded = this.encode(errorToExceptionEvent(error, this.params.serviceId));
     await this.send(encoded, true);
-    return encoded.event;
+    return this.sent(encoded);
   }
 
   /** Waits until every event sent so far has been published (or has failed). */
@@ -139,17 +146,21 @@ export class Responder {
     await this.tail;
   }
 
-  // The event as it travels: its data, redacted when it holds a secret (then the event is the redacted one too).
-  private encode<E extends ServiceEvent>(event: E): { readonly event: E; readonly data: Buffer } {
+  // The event as it travels: its data, redacted when it holds a secret. The event itself is left as made (only its
+  // kind is read when sending); `sent` gives the redacted one back, decoding it only when it was redacted.
+  private encode<E extends ServiceEvent>(event: E): Encoded<E> {
     const redactor = this.params.redactor;
-    if (redactor === undefined || redactor.empty) return { event, data: serialiseEventData(event) };
+    if (redactor === undefined || redactor.empty) return { event, data: serialiseEventData(event), redacted: false };
     const text = encodeOctueJson(event);
     const redacted = redactor.redactJson(text);
-    if (redacted === text) return { event, data: Buffer.from(text, 'utf8') };
-    return { event: decodeOctueJson(redacted) as E, data: Buffer.from(redacted, 'utf8') };
+    return { event, data: Buffer.from(redacted, 'utf8'), redacted: redacted !== text };
   }
 
-  private send({ event, data }: { readonly event: ServiceEvent; readonly data: Buffer }, wait: boolean): Promise<void> {
+  private sent<E extends ServiceEvent>(encoded: Encoded<E>): E {
+    return encoded.redacted ? (decodeOctueJson(encoded.data.toString('utf8')) as E) : encoded.event;
+  }
+
+  private send({ event, data }: Encoded<ServiceEvent>, wait: boolean): Promise<void> {
     const attributes = refreshAttributes(this.attributes, this.params.sources);
     // Validate what travels: the event as a peer will parse it from the message data.
     validateEvent({ event: parseEventData(data), attributes });
