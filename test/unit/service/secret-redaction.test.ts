@@ -340,3 +340,27 @@ describe('Function: runWithLogContext', () => {
     expect(forwarded.entries.map((entry) => entry.message)).toEqual([`key ${REDACTED}`]);
   });
 });
+
+describe('Function: saveRecordedEvents', () => {
+  it('redacts the secrets it is given outside an analysis, and writes other recordings unchanged', async () => {
+    // Prepare
+    const { root, cleanup } = temporaryStore();
+    const events = [
+      {
+        event: { kind: 'result', output_values: { token: MANAGER_SECRET } },
+        attributes: { ...makeQuestionAttributes({ sender: PARENT, recipient: SERVICE }), sender_type: 'CHILD' },
+      },
+    ];
+    try {
+      // Act
+      await saveRecordedEvents(join(root, 'redacted.json'), events, { secrets: [MANAGER_SECRET] });
+      await saveRecordedEvents(join(root, 'plain.json'), events);
+
+      // Assess
+      expect(readFileSync(join(root, 'redacted.json'), 'utf8')).toContain(`"token": "${REDACTED}"`);
+      expect(readFileSync(join(root, 'plain.json'), 'utf8')).toContain(`"token": "${MANAGER_SECRET}"`);
+    } finally {
+      cleanup();
+    }
+  });
+});
