@@ -15,9 +15,9 @@ import {
   streamLogSink,
 } from '../../../src';
 import type { Analysis, SecretSource } from '../../../src';
-import { runOutsideLogContext, runWithLogContext } from '../../../src/service';
+import { Responder, runOutsideLogContext, runWithLogContext } from '../../../src/service';
 import { InMemoryBroker, InMemoryTransport, memoryLogSink } from '../../../src/testing';
-import { deferred, temporaryStore } from './helpers';
+import { deferred, temporaryStore, waitFor } from './helpers';
 
 /**
  * Item 8 of the hardening issue: a service's credentials never leave it. The app logs them (its logger, a library's
@@ -362,5 +362,49 @@ describe('Function: saveRecordedEvents', () => {
     } finally {
       cleanup();
     }
+  });
+});
+
+describe('Class: Responder', () => {
+  it('sends no secret in any event, and returns the result and exception events as sent', async () => {
+    // Prepare
+    const broker = new InMemoryBroker();
+    const transport = new InMemoryTransport({ topicName: TOPIC, broker });
+    await transport.ensureTopic();
+    await transport.createSubscription({ name: 'parent', filter: { recipient: PARENT } });
+    const published: string[] = [];
+    await transport.subscribe('parent', (message) => {
+      published.push(Buffer.from(message.data).toString('utf8'));
+      message.ack();
+    });
+    const redactor = new SecretRedactor();
+    const responder = new Responder({
+      transport,
+      question: makeQuestionAttributes({ sender: PARENT, recipient: SERVICE }),
+      serviceId: SERVICE,
+      logger: createLogger(),
+      redactor,
+    });
+    // Secrets arrive once the analysis has loaded its credentials, after the Responder was made.
+    redactor.add([ENV_SECRET, MANAGER_SECRET]);
+
+    // Act
+    responder.monitorMessage({ using: new Set([ENV_SECRET]) });
+    responder.logRecord({ name: 'app', level: 'info', message: 'token %s', args: [MANAGER_SECRET], time: new Date() });
+    const result = await responder.result({ outputValues: { key: ENV_SECRET, n: 1 } });
+    const exception = await responder.exception(new TypeError(`bad ${MANAGER_SECRET}`));
+    await responder.flush();
+    await waitFor(() => published.length === 4, 'the four events');
+    await transport.close();
+    broker.close();
+
+    // Assess
+    expect(result.output_values).toEqual({ key: REDACTED, n: 1 });
+    expect(exception.exception_type).toBe('TypeError');
+    expect(exception.exception_message).toBe(`Error in <Service('${SERVICE}')>: bad ${REDACTED}`);
+    expect(published).toHaveLength(4);
+    expect(published[0]).toContain(`{"_type": "set", "items": ["${REDACTED}"]}`);
+    expect(published.filter((data) => data.includes(REDACTED))).toHaveLength(4);
+    expect(leaks(published.join('\n'))).toEqual([]);
   });
 });
