@@ -1,6 +1,7 @@
 import { MIN_SECRET_LENGTH } from '../core/redaction';
 import type { SecretRedactor } from '../core/redaction';
 import type { Twine } from '../core/twine';
+import { runOutsideLogContext } from './logging';
 import type { Logger } from './logging';
 import type { SecretSource } from './types';
 
@@ -38,10 +39,13 @@ export async function resolveCredentials(params: {
   const credentials = twine.validateCredentials(env);
   for (const [name, value] of Object.entries(credentials)) {
     if (value.length < MIN_SECRET_LENGTH) {
-      logger.warning(
-        'Credential %s is shorter than %d characters, so it is not redacted from logs and events.',
-        name,
-        MIN_SECRET_LENGTH,
+      // For the service's operators only: telling the asking parent which credential is that short would help guess it.
+      runOutsideLogContext(() =>
+        logger.warning(
+          'Credential %s is shorter than %d characters, so it is not redacted from logs and events.',
+          name,
+          MIN_SECRET_LENGTH,
+        ),
       );
     }
   }

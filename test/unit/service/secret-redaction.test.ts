@@ -14,7 +14,7 @@ import {
   Service,
   streamLogSink,
 } from '../../../src';
-import type { Analysis, SecretSource } from '../../../src';
+import type { Analysis, SecretSource, SkeinLogEntry } from '../../../src';
 import { Responder, runOutsideLogContext, runWithLogContext } from '../../../src/service';
 import { InMemoryBroker, InMemoryTransport, memoryLogSink } from '../../../src/testing';
 import { deferred, temporaryStore, waitFor } from './helpers';
@@ -259,22 +259,26 @@ describe('Class: Runner', () => {
       expect(leaks(`${error.message}${error.stack ?? ''}`)).toEqual([]);
     });
 
-    it('warns that a credential shorter than 4 characters is not redacted, naming it but not its value', async () => {
+    it('warns its own sinks, not the parent, that a credential shorter than 4 characters is not redacted', async () => {
       // Prepare
-      const { sink, entries } = memoryLogSink();
+      const own = memoryLogSink();
+      const forwarded = memoryLogSink();
       const runner = new Runner({
         app: (analysis: Analysis) => analysis.logger.info('PIN %s', analysis.credentials.KEYED_PIN),
         twine,
         env: { KEYED_API_KEY: ENV_SECRET, KEYED_PIN: '123' },
+        logger: createLogger({ sinks: [{ sink: own.sink }] }),
       });
 
       // Act
-      await runner.run({ logSinks: [{ sink }] });
+      await runner.run({ logSinks: [{ sink: forwarded.sink }] });
 
       // Assess
-      const warning = entries.find((entry) => entry.level === 'warning');
-      expect(warning?.args).toEqual(['KEYED_PIN', 4]);
-      expect(entries.find((entry) => entry.name === 'app')?.args).toEqual(['123']);
+      const warnings = (entries: readonly SkeinLogEntry[]): unknown[] =>
+        entries.filter((entry) => entry.level === 'warning').map((entry) => entry.args);
+      expect(warnings(own.entries)).toEqual([['KEYED_PIN', 4]]);
+      expect(warnings(forwarded.entries)).toEqual([]);
+      expect(forwarded.entries.find((entry) => entry.name === 'app')?.args).toEqual(['123']);
     });
   });
 });
