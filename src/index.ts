@@ -310,4 +310,5 @@ export type {
   ChildContext,
   ChildFactory,
   SecretSource,
+  LocationAllowances,
 } from './service';

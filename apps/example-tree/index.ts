@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
+import { joinCloudPath } from '../../src/core/gs-path';
 import { Dataset, Manifest } from '../../src/core/resources';
 import type { ObjectStore } from '../../src/core/ports/object-store';
 import type { Transport } from '../../src/core/ports/transport';
@@ -61,6 +62,12 @@ export interface ExampleTreeParams {
    * when the datasets are sent as local paths, none when they are uploaded.
    */
   readonly allowedLocalRoots?: readonly string[];
+  /**
+   * Where the csv-stats services upload their summary datasets, so their answers name cloud locations the aggregator
+   * reads like any other (answers are refused local paths); default `<uploadTo>/csv-stats-outputs`, or
+   * `gs://skein-example/csv-stats-outputs` in the object store when the datasets are sent as local paths.
+   */
+  readonly outputLocation?: string;
 }
 
 /** Options of {@link ExampleTree.ask}. */
@@ -123,6 +130,9 @@ export async function startExampleTree(params: ExampleTreeParams): Promise<Examp
       objectStore,
       logger,
       allowedLocalRoots,
+      // Uploaded, not left in a temporary directory: the aggregator reads no local path a child's answer names.
+      outputLocation:
+        params.outputLocation ?? joinCloudPath(params.uploadTo ?? 'gs://skein-example', 'csv-stats-outputs'),
     }),
   });
   const aggregator = new Service({

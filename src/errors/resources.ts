@@ -135,8 +135,9 @@ export class ReadOnlyResource extends SkeinError {}
 export class FileLocationError extends SkeinError {}
 
 /**
- * A question's manifest names a location the service may not read: a local path outside its allowed roots, a URL at
- * a host it does not fetch from, or a bucket outside its allowed buckets. Thrown before anything is read there.
+ * A manifest received over the wire (a question's input manifest, or the output manifest of a child's answer) names a
+ * location the receiver may not read: a local path outside its allowed roots, a URL at a host it does not fetch from,
+ * or a bucket outside its allowed buckets. Thrown before anything is read there.
  */
 export class ResourceLocationNotAllowed extends InvalidInputException {
   /** The location as the manifest gave it (never the resolved target of a symlink, which would leak the layout). */

@@ -43,6 +43,8 @@ export type { Logger, LogSink, LevelledSink, SkeinLogEntry, LogFormatOptions } f
 export { systemClock } from './clock';
 export type { Clock, TimerHandle } from './clock';
 export { serviceIdFromConfiguration, serviceFromConfiguration } from './configuration';
+export { locationPolicyFor } from './location-allowances';
+export type { LocationAllowances } from './location-allowances';
 export type { ServiceFromConfigurationParams } from './configuration';
 export type {
   ChildQuestion,

@@ -5,7 +5,8 @@ import type { ServiceConfiguration, ServiceRegistry } from '../core/config';
 import { DEFAULT_SAVE_DIAGNOSTICS, isSaveDiagnostics, SAVE_DIAGNOSTICS_MODES } from '../core/events';
 import type { ObjectStore } from '../core/ports/object-store';
 import { SecretRedactor } from '../core/redaction';
-import { LocationPolicy, Manifest, checkManifestLocations } from '../core/resources';
+import { Manifest, checkManifestLocations } from '../core/resources';
+import type { LocationPolicy } from '../core/resources';
 import { Twine } from '../core/twine';
 import type { ChildRecord, JsonSource } from '../core/twine';
 import { InvalidInputException } from '../errors';
@@ -18,6 +19,7 @@ import { resolveCredentials } from './credentials';
 import type { MutableEnvironment } from './credentials';
 import { Diagnostics } from './diagnostics';
 import { LocalFiles } from './local-files';
+import { locationPolicyFor } from './location-allowances';
 import { createLogger, runWithLogContext } from './logging';
 import type { Logger } from './logging';
 import { prepareOutputs } from './outputs';
@@ -78,15 +80,20 @@ export interface RunnerOptions {
    * resolved. Default none: a question can never make the service read its own files, which is what a deployed
    * service wants. In-process trees allow exactly the directories their parents send. The configuration manifest is
    * the service's own and is not checked; an input manifest given as a `Manifest` instance was built by the caller's
-   * own code and is not checked either.
+   * own code and is not checked either. The output manifests of the answers the analyses' children send are held to
+   * the same roots (given to the child factory).
    */
   readonly allowedLocalRoots?: readonly string[];
   /**
-   * Hosts (`host` or `host:port`) whose `http(s)://` URLs an input manifest may name, besides signed Cloud Storage
-   * URLs (which are always accepted, at `storage.googleapis.com` and at the object store's own endpoint). Default none.
+   * Hosts (`host` or `host:port`) whose `http(s)://` URLs an input manifest (or a child's answer) may name, besides
+   * signed Cloud Storage URLs (always accepted, at `storage.googleapis.com` and at the object store's own endpoint).
+   * Default none.
    */
   readonly allowedUrlHosts?: readonly string[];
-  /** Buckets an input manifest's `gs://` paths may name; default any (the service's credentials are the limit). */
+  /**
+   * Buckets an input manifest's (or a child's answer's) `gs://` paths may name; default any (the service's credentials
+   * are the limit).
+   */
   readonly allowedBuckets?: readonly string[];
   /** Where credentials missing from the environment are looked up. */
   readonly secretSource?: SecretSource;
@@ -137,13 +144,7 @@ export class Runner {
       configurationManifest: options.configurationManifest,
     });
     this.configuration = { values: validated.configurationValues, manifest: validated.configurationManifest };
-    const signedUrlBase = options.objectStore?.signedUrlBase;
-    this.inputLocations = new LocationPolicy({
-      allowedLocalRoots: options.allowedLocalRoots,
-      allowedUrlHosts: options.allowedUrlHosts,
-      allowedBuckets: options.allowedBuckets,
-      storageEndpoints: signedUrlBase === undefined ? [] : [signedUrlBase],
-    });
+    this.inputLocations = locationPolicyFor(options, options.objectStore);
     this.logger.debug('Configuration validated.');
   }
 
@@ -255,7 +256,14 @@ export class Runner {
     const children = instantiateChildren({
       records: (inputs.children ?? []) as ChildRecord[],
       factory: options.childFactory,
-      context: { serviceId: options.serviceId, serviceRegistries: options.serviceRegistries },
+      // The children's answers are held to the same allowances as the questions this service answers.
+      context: {
+        serviceId: options.serviceId,
+        serviceRegistries: options.serviceRegistries,
+        allowedLocalRoots: options.allowedLocalRoots,
+        allowedUrlHosts: options.allowedUrlHosts,
+        allowedBuckets: options.allowedBuckets,
+      },
       parentQuestionUuid: analysisId,
       originatorQuestionUuid: params.originatorQuestionUuid || analysisId,
       originator: params.originator,

@@ -43,8 +43,13 @@ interface RunPorts {
   readonly logger: Logger;
 }
 
-// With --app and no configuration file, the app runs on its own, as Octue's Runner(app_src, twine) does.
-function makeRunner(context: CliContext, options: RunOptions, ports: RunPorts): Runner {
+// With --app and no configuration file, the app runs on its own, as Octue's Runner(app_src, twine) does. Also returns
+// the local roots the app's children's answers may name: the configured ones, never the command line's whole disk.
+function makeRunner(
+  context: CliContext,
+  options: RunOptions,
+  ports: RunPorts,
+): { runner: Runner; answerRoots: readonly string[] } {
   const configurationValues = readStrandOption(options.configurationValues, 'configuration_values');
   const configurationManifest = readStrandOption(options.configurationManifest, 'configuration_manifest');
   const common = {
@@ -58,13 +63,14 @@ function makeRunner(context: CliContext, options: RunOptions, ports: RunPorts): 
   };
   if (options.app !== undefined && options.serviceConfig === undefined) {
     const app = resolve(options.app);
-    return new Runner({
+    const runner = new Runner({
       app,
       twine: resolve(options.twine ?? join(app, 'twine.json')),
       configurationValues,
       configurationManifest,
       ...common,
     });
+    return { runner, answerRoots: [] };
   }
   const configuration = loadCommandConfiguration(
     context,
@@ -79,7 +85,11 @@ function makeRunner(context: CliContext, options: RunOptions, ports: RunPorts): 
     },
     ports.logger,
   );
-  return Runner.fromConfiguration(configuration, { serviceId: serviceIdFromConfiguration(configuration), ...common });
+  const runner = Runner.fromConfiguration(configuration, {
+    serviceId: serviceIdFromConfiguration(configuration),
+    ...common,
+  });
+  return { runner, answerRoots: configuration.allowedLocalRoots };
 }
 
 // Saves the outputs and a copy of every output dataset (downloaded when in the cloud) in the output directory; the
@@ -114,13 +124,23 @@ async function runCommand(context: CliContext, options: RunOptions, command: Com
     localStorage: options.localStorage,
     projectId: options.projectId,
   });
+  // Set before any child is asked (children are made on the first question, once the Runner exists).
+  let answerRoots: readonly string[] = [];
   const children = new LazyChildren(() => {
     const projectId = resolveProjectId(context.env, options.projectId);
-    return { transport: pubSubTransport(context.env, projectId), objectStore: store, logger: logger.child('child') };
+    return {
+      transport: pubSubTransport(context.env, projectId),
+      objectStore: store,
+      logger: logger.child('child'),
+      // The Runner allows every local input path (they come from the command line); children's answers do not.
+      allowedLocalRoots: answerRoots,
+    };
   });
   const secrets = secretSource(context.env, options.projectId);
   try {
-    const runner = makeRunner(context, options, { store, children, logger, secrets });
+    const made = makeRunner(context, options, { store, children, logger, secrets });
+    const { runner } = made;
+    answerRoots = made.answerRoots;
     const analysis = await runner.run({
       inputValues,
       inputManifest,

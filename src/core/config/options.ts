@@ -58,13 +58,16 @@ export interface ServiceConfiguration {
   /** (Skein) The Google Cloud project, for Secret Manager and children without a project. */
   readonly projectId: string | undefined;
   /**
-   * (Skein) Directories the local paths in a question's input manifest may be in (after symlinks are resolved).
-   * Default none: questions can never make a deployed service read its own files.
+   * (Skein) Directories the local paths in a question's input manifest, or in the output manifest of a child's answer,
+   * may be in (after symlinks are resolved). Default none: no message can make a deployed service read its own files.
    */
   readonly allowedLocalRoots: readonly string[];
-  /** (Skein) Hosts whose `http(s)://` URLs input manifests may name besides signed Cloud Storage URLs; default none. */
+  /**
+   * (Skein) Hosts whose `http(s)://` URLs input manifests (and children's output manifests) may name besides signed
+   * Cloud Storage URLs; default none.
+   */
   readonly allowedUrlHosts: readonly string[];
-  /** (Skein) Buckets the `gs://` paths of input manifests may name; `undefined` allows any bucket. */
+  /** (Skein) Buckets the `gs://` paths of input (and children's output) manifests may name; `undefined`: any. */
   readonly allowedBuckets: readonly string[] | undefined;
 }
 
@@ -229,21 +232,22 @@ export const SERVICE_OPTIONS: ServiceOptionTable = {
     envVar: 'SKEIN_ALLOWED_LOCAL_ROOTS',
     defaultValue: [],
     parse: pathListValue,
-    summary: 'the directories local paths in input manifests may be in (default none)',
+    summary: "the directories local paths in input manifests and children's answers may be in (default none)",
   },
   allowedUrlHosts: {
     fileKey: 'allowed_url_hosts',
     envVar: 'SKEIN_ALLOWED_URL_HOSTS',
     defaultValue: [],
     parse: hostListValue,
-    summary: 'the hosts input manifests may name URLs at, besides signed Cloud Storage URLs (default none)',
+    summary:
+      "the hosts input manifests and children's answers may name URLs at, besides signed Cloud Storage URLs (default none)",
   },
   allowedBuckets: {
     fileKey: 'allowed_buckets',
     envVar: 'SKEIN_ALLOWED_BUCKETS',
     defaultValue: undefined,
     parse: stringListValue,
-    summary: 'the buckets gs:// paths in input manifests may name (default any)',
+    summary: "the buckets gs:// paths in input manifests and children's answers may name (default any)",
   },
 };
 

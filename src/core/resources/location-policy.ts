@@ -69,7 +69,7 @@ async function realPath(target: string): Promise<string> {
 
 /**
  * Which locations a manifest received over the wire may name, checked before anything is read there: a question
- * must not make the service read its own files or fetch arbitrary URLs. Local paths and `file://` URLs must be under
+ * must not make the service read its own files or fetch arbitrary URLs, nor a child's answer its parent. Local paths and `file://` URLs must be under
  * an allowed root (after symlinks are resolved); `http(s)://` URLs must be signed Cloud Storage URLs (at
  * {@link CLOUD_STORAGE_ORIGIN} or a configured storage endpoint) or at an allowed host; `gs://` paths must name an
  * allowed bucket when a list is given. The default policy refuses every local path and every unsigned URL.
@@ -119,8 +119,8 @@ export class LocationPolicy {
     }
     if (bucket === undefined || !this.buckets.has(bucket)) {
       throw new BucketNotAllowed(
-        `The manifest names '${location}', in bucket '${bucket ?? '(invalid)'}', which this service does not read ` +
-          'from. Use a bucket it allows (allowed_buckets) or a signed URL.',
+        `The manifest names '${location}', in bucket '${bucket ?? '(invalid)'}', which is not read from here. Use a ` +
+          'bucket the receiving service allows (allowed_buckets) or a signed URL.',
         { location, bucket },
       );
     }
@@ -143,7 +143,7 @@ export class LocationPolicy {
     }
     throw new UrlHostNotAllowed(
       `The manifest names a URL at host '${host ?? '(unparsable)'}', which is neither a signed Cloud Storage URL nor ` +
-        'a host this service fetches from (allowed_url_hosts). Nothing was requested from it.',
+        'a host the receiving service fetches from (allowed_url_hosts). Nothing was requested from it.',
       { location, host },
     );
   }
@@ -165,9 +165,9 @@ export class LocationPolicy {
       if (allowed.some((root) => isInside(root, real))) return;
     }
     throw new LocalPathNotAllowed(
-      `The manifest names the local location '${location}', which this service does not read: questions must name ` +
-        'cloud locations (gs:// paths or signed URLs), or local paths under a root the service allows ' +
-        '(allowed_local_roots).',
+      `The manifest names the local location '${location}', which is not read here: manifests in questions and ` +
+        'answers must name cloud locations (gs:// paths or signed URLs), or local paths under a root the receiving ' +
+        'service allows (allowed_local_roots).',
       { location },
     );
   }

@@ -2,14 +2,9 @@ import path from 'node:path';
 
 import type { ManifestPrimitive } from '../../core/events';
 import type { ObjectStore } from '../../core/ports/object-store';
-import {
-  LocationPolicy,
-  Manifest,
-  checkManifestLocations,
-  isLocalLocation,
-  manifestPrimitiveLocations,
-} from '../../core/resources';
+import { Manifest, checkManifestLocations, isLocalLocation, manifestPrimitiveLocations } from '../../core/resources';
 import { FileLocationError } from '../../errors';
+import { locationPolicyFor } from '../location-allowances';
 
 /** Options of {@link loadInputManifest}. */
 export interface InputManifestOptions {
@@ -44,13 +39,14 @@ export async function loadInputManifest(
   }
   if (!options.allowLocalFiles) refuseLocalLocations(input);
   const store = options.objectStore;
-  const signedUrlBase = store?.signedUrlBase;
-  const locationPolicy = new LocationPolicy({
-    // With local files allowed, any local path may be loaded: they are the asking code's own files.
-    allowedLocalRoots: options.allowLocalFiles ? [path.parse(process.cwd()).root] : [],
-    allowedUrlHosts: options.allowedUrlHosts,
-    storageEndpoints: signedUrlBase === undefined ? [] : [signedUrlBase],
-  });
+  const locationPolicy = locationPolicyFor(
+    {
+      // With local files allowed, any local path may be loaded: they are the asking code's own files.
+      allowedLocalRoots: options.allowLocalFiles ? [path.parse(process.cwd()).root] : [],
+      allowedUrlHosts: options.allowedUrlHosts,
+    },
+    store,
+  );
   await checkManifestLocations(input, locationPolicy);
   return Manifest.fromPrimitive(input, store === undefined ? { locationPolicy } : { store, locationPolicy });
 }

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import * as csvStats from '../../../apps/csv-stats';
@@ -40,7 +41,12 @@ describe('Class: Service (csv-stats)', () => {
   describe('Method: answer', () => {
     it('answers a Child with the statistics, progress messages, logs and a local summary dataset', async () => {
       const { sink, entries } = memoryLogSink();
-      const child = network.child(CSV_STATS_ID, { logger: createLogger({ name: 'parent', sinks: [{ sink }] }) });
+      const child = network.child(CSV_STATS_ID, {
+        logger: createLogger({ name: 'parent', sinks: [{ sink }] }),
+        // Without an output location csv-stats leaves its summary in a new directory in the OS's temporary directory,
+        // and the answer names it there: the parent must allow that root to read it (answers are refused local paths).
+        allowedLocalRoots: [tmpdir()],
+      });
       const messages: unknown[] = [];
 
       const { answer } = await child.ask({
