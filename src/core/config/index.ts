@@ -2,7 +2,7 @@ export { SERVICE_OPTIONS, SERVICE_FILE_KEYS, CONFIGURATION_PATH_OPTION } from '.
 export type { ServiceConfiguration, OptionSpec, ServiceOptionTable, ConfigurationNotice } from './options';
 export { parseOctueYaml } from './octue-yaml';
 export type { ParsedOctueYaml } from './octue-yaml';
-export { resolveServiceConfiguration, loadServiceConfiguration } from './resolve';
+export { resolveServiceConfiguration, loadServiceConfiguration, resolveEnvironmentOptions } from './resolve';
 export type {
   ConfigurationEnvironment,
   ServiceConfigurationOverrides,

@@ -7,6 +7,7 @@ import {
   SERVICE_OPTIONS,
   loadServiceConfiguration,
   parseOctueYaml,
+  resolveEnvironmentOptions,
   resolveServiceConfiguration,
 } from '../../../../src/core/config';
 import { InvalidServiceConfiguration, ServiceConfigurationNotFound } from '../../../../src/errors';
@@ -368,6 +369,41 @@ describe('Constant: SERVICE_OPTIONS', () => {
         'output_location',
         'use_signed_urls_for_output_datasets',
       ]),
+    );
+  });
+});
+
+describe('Function: resolveEnvironmentOptions', () => {
+  const keys = ['allowedLocalRoots', 'allowedUrlHosts', 'allowedBuckets'] as const;
+
+  it('reads the location allowances from their variables, resolving roots against the directory given', () => {
+    const resolved = resolveEnvironmentOptions(keys, {
+      env: { SKEIN_ALLOWED_LOCAL_ROOTS: 'outputs,/srv/data', SKEIN_ALLOWED_URL_HOSTS: 'Data.Example:8080' },
+      cwd: '/work',
+    });
+
+    expect(resolved).toEqual({
+      allowedLocalRoots: ['/work/outputs', '/srv/data'],
+      allowedUrlHosts: ['data.example:8080'],
+      allowedBuckets: undefined,
+    });
+  });
+
+  it('gives the safe defaults when nothing is set, needing no service name or namespace', () => {
+    expect(resolveEnvironmentOptions(keys, { env: {} })).toEqual({
+      allowedLocalRoots: [],
+      allowedUrlHosts: [],
+      allowedBuckets: undefined,
+    });
+  });
+
+  it('throws InvalidServiceConfiguration pointing at an invalid variable', () => {
+    const resolving = (): unknown =>
+      resolveEnvironmentOptions(keys, { env: { SKEIN_ALLOWED_URL_HOSTS: 'https://data.example/path' } });
+
+    expect(resolving).toThrow(InvalidServiceConfiguration);
+    expect(resolving).toThrow(
+      expect.objectContaining({ failures: [expect.objectContaining({ pointer: '/env/SKEIN_ALLOWED_URL_HOSTS' })] }),
     );
   });
 });
