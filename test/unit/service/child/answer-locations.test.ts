@@ -254,6 +254,19 @@ describe('Class: Child (locations in answers)', () => {
       await expect(parentRunner([w.outputs]).run({})).rejects.toThrow(LocalPathNotAllowed);
     });
 
+    it("lets the factory's own allowances replace the Runner's", async () => {
+      await hostileChild(join(w.outputs, 'summary'));
+      const factory = childFactory({
+        transport: network.transport,
+        answerSubscriptionLingerMs: 0,
+        allowedLocalRoots: [],
+      });
+      const record = { key: 'summariser', id: CHILD, backend: { name: 'GCPPubSubBackend' as const, project_id: 'p' } };
+      const child = factory(record, { allowedLocalRoots: [w.outputs] });
+
+      await expect(child.ask({ timeout: 30 })).rejects.toThrow(LocalPathNotAllowed);
+    });
+
     it("loads a child's answer inside the Runner's allowed local roots", async () => {
       await hostileChild(join(w.outputs, 'summary'));
 
