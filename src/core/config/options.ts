@@ -232,22 +232,21 @@ export const SERVICE_OPTIONS: ServiceOptionTable = {
     envVar: 'SKEIN_ALLOWED_LOCAL_ROOTS',
     defaultValue: [],
     parse: pathListValue,
-    summary: "the directories local paths in input manifests and children's answers may be in (default none)",
+    summary: "the directories local paths in received manifests (questions' and answers') may be in (default none)",
   },
   allowedUrlHosts: {
     fileKey: 'allowed_url_hosts',
     envVar: 'SKEIN_ALLOWED_URL_HOSTS',
     defaultValue: [],
     parse: hostListValue,
-    summary:
-      "the hosts input manifests and children's answers may name URLs at, besides signed Cloud Storage URLs (default none)",
+    summary: 'the hosts received manifests may name URLs at, besides signed Cloud Storage URLs (default none)',
   },
   allowedBuckets: {
     fileKey: 'allowed_buckets',
     envVar: 'SKEIN_ALLOWED_BUCKETS',
     defaultValue: undefined,
     parse: stringListValue,
-    summary: "the buckets gs:// paths in input manifests and children's answers may name (default any)",
+    summary: "the buckets gs:// paths in received manifests (questions' and answers') may name (default any)",
   },
 };
 

@@ -69,10 +69,11 @@ async function realPath(target: string): Promise<string> {
 
 /**
  * Which locations a manifest received over the wire may name, checked before anything is read there: a question
- * must not make the service read its own files or fetch arbitrary URLs, nor a child's answer its parent. Local paths and `file://` URLs must be under
- * an allowed root (after symlinks are resolved); `http(s)://` URLs must be signed Cloud Storage URLs (at
- * {@link CLOUD_STORAGE_ORIGIN} or a configured storage endpoint) or at an allowed host; `gs://` paths must name an
- * allowed bucket when a list is given. The default policy refuses every local path and every unsigned URL.
+ * must not make the service read its own files or fetch arbitrary URLs, nor may a child's answer make its parent.
+ * Local paths and `file://` URLs must be under an allowed root (after symlinks are resolved); `http(s)://` URLs must be
+ * signed Cloud Storage URLs (at {@link CLOUD_STORAGE_ORIGIN} or a configured storage endpoint) or at an allowed host;
+ * `gs://` paths must name an allowed bucket when a list is given. The default policy refuses every local path and
+ * every unsigned URL.
  *
  * @example
  * ```ts
