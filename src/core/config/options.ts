@@ -16,6 +16,12 @@ import {
 import type { OptionParser, ServiceRegistry } from './values';
 
 /**
+ * The variable naming where exactly-once claims are written; deploy sets it on every function (instances must share
+ * their claims), so it is named here once for both.
+ */
+export const CLAIMS_LOCATION_ENV = 'SKEIN_CLAIMS_LOCATION';
+
+/**
  * A service's configuration: the fields of an `octue.yaml` service entry (Octue's `ServiceConfiguration`) plus the
  * few options Skein adds. Every field is declared once in {@link SERVICE_OPTIONS}.
  */
@@ -216,7 +222,7 @@ export const SERVICE_OPTIONS: ServiceOptionTable = {
   },
   claimsLocation: {
     fileKey: 'claims_location',
-    envVar: 'SKEIN_CLAIMS_LOCATION',
+    envVar: CLAIMS_LOCATION_ENV,
     defaultValue: undefined,
     parse: cloudDirectoryValue,
     summary: 'the cloud directory exactly-once question claims are written in',
