@@ -75,6 +75,7 @@ export {
   InvalidApp,
   SecretAccessError,
   RedeliveryRequested,
+  ClaimUnreadable,
 } from './service';
 export type { ServiceErrorContext, RemoteExceptionContext, SecretAccessErrorContext } from './service';
 export {

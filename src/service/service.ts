@@ -4,12 +4,13 @@ import type { Transport } from '../core/ports/transport';
 import { SecretRedactor } from '../core/redaction';
 import { validateSruid } from '../core/service-id';
 import { InvalidEvent, InvalidInputException } from '../errors';
-import { InProcessClaims, ObjectStoreClaims } from './claims';
-import type { QuestionClaims } from './claims';
+import { InProcessClaims, leaseDurationMs } from './claims';
+import type { ClaimDecision, ClaimLease, QuestionClaims } from './claims';
 import { systemClock } from './clock';
 import type { Clock, TimerHandle } from './clock';
 import { reportInvalidQuestion, routableQuestionAttributes } from './invalid-question';
 import { createLogger, runWithLogContext } from './logging';
+import { ObjectStoreClaims } from './object-store-claims';
 import type { Logger } from './logging';
 import { isReceivedMessage, parseQuestion } from './question';
 import type { ParsedQuestion, QuestionInput } from './question';
@@ -34,14 +35,18 @@ export interface ServiceOptions {
   /** The object store exactly-once claims are written to (with `claimsLocation`). */
   readonly objectStore?: ObjectStore;
   /**
-   * The directory claims are written in, e.g. `gs://my-bucket/.skein/claims`. Without it (or without an object
-   * store) claims are kept in this process only: redeliveries to this process are dropped, but another instance could
-   * answer the same question again.
+   * The directory claims are written in, e.g. `gs://my-bucket/.skein/claims`: leases renewed with every heartbeat
+   * and lasting {@link LEASE_HEARTBEAT_INTERVALS} heartbeat intervals (see {@link ObjectStoreClaims}). Without it (or
+   * without an object store) claims are kept in this process only: redeliveries to this process are dropped, but
+   * another instance could answer the same question again.
    */
   readonly claimsLocation?: string;
   /** A claims implementation to use instead (overrides `objectStore`/`claimsLocation`). */
   readonly claims?: QuestionClaims;
-  /** Milliseconds between heartbeats while answering; default 120 000 (Octue's 120 s). */
+  /**
+   * Milliseconds between heartbeats while answering; default 120 000 (Octue's 120 s). Each heartbeat also renews the
+   * question's claim, whose lease lasts {@link LEASE_HEARTBEAT_INTERVALS} intervals.
+   */
   readonly heartbeatIntervalMs?: number;
   /** Where the service logs; default a logger with no sinks. */
   readonly logger?: Logger;
@@ -73,8 +78,13 @@ export type AnswerOutcome =
       readonly questionUuid?: string;
       readonly exception?: ExceptionEvent;
     }
-  /** The attempt was already claimed (a redelivery or republication): acknowledged and dropped. */
+  /** The attempt was already answered (a redelivery or republication): acknowledged and dropped. */
   | { readonly status: 'duplicate'; readonly questionUuid: string; readonly retryCount: number }
+  /**
+   * Another delivery holds a live lease on the attempt (it is answering it): this one was nacked so that Pub/Sub
+   * delivers it again later, which answers it if the holder dies first, or drops it once the holder finished.
+   */
+  | { readonly status: 'deferred'; readonly questionUuid: string; readonly retryCount: number }
   /** The claim could not be decided (e.g. the store failed): the message was nacked for redelivery. */
   | { readonly status: 'unclaimed'; readonly questionUuid: string; readonly error: unknown };
 
@@ -87,6 +97,12 @@ function settle(input: QuestionInput, action: 'ack' | 'nack'): void {
  * claims it so that each attempt runs once, acknowledges it to the parent, sends heartbeats, forwards logs and
  * monitor messages, runs the app and sends the result, or an exception when anything fails. It is built from ports
  * only; entry points and tests wire the transport and object store.
+ *
+ * A question's message is acknowledged when its answer ends (the result or exception was sent), not when it arrives:
+ * if the instance dies mid-analysis, Pub/Sub delivers the question again, and once the dead instance's claim lease has
+ * expired that delivery runs it. A delivery arriving while another holds a live lease is nacked (Pub/Sub delivers it
+ * again later, with backoff) rather than dropped, so the question is not lost if the holder dies; a delivery of an
+ * answered attempt is acknowledged and dropped.
  */
 export class Service {
   /** The service's SRUID. */
@@ -95,6 +111,7 @@ export class Service {
   private readonly run: RunFunction;
   private readonly claims: QuestionClaims;
   private readonly heartbeatIntervalMs: number;
+  private readonly leaseMs: number;
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly sources: AttributeSources | undefined;
@@ -123,13 +140,14 @@ export class Service {
     const { runner } = options;
     this.run = runner === undefined ? (options.runFunction as RunFunction) : (params) => runner.run(params);
     this.heartbeatIntervalMs = interval;
+    this.leaseMs = leaseDurationMs(interval);
     this.logger = (options.logger ?? createLogger()).child('service');
     this.clock = options.clock ?? systemClock;
     this.sources = options.attributeSources;
     this.claims =
       options.claims ??
       (options.objectStore !== undefined && options.claimsLocation !== undefined
-        ? new ObjectStoreClaims(options.objectStore, options.claimsLocation, this.id)
+        ? new ObjectStoreClaims(options.objectStore, options.claimsLocation, this.id, this.clock)
         : new InProcessClaims());
     if (!this.claims.durable) {
       this.logger.debug('Question claims are kept in this process only (no object store claims location).');
@@ -143,8 +161,8 @@ export class Service {
 
   /**
    * Answers one question. Never throws: invalid questions are logged and, when their attributes route a response,
-   * reported to the parent as an `exception` event (else dropped), duplicates dropped, and app failures reported to
-   * the parent as an `exception` event.
+   * reported to the parent as an `exception` event (else dropped), answered attempts dropped, attempts another
+   * delivery is answering nacked, and app failures reported to the parent as an `exception` event.
    * @param input - A transport message, raw message parts, or an event with its attributes.
    * @returns How it ended.
    */
@@ -162,22 +180,39 @@ export class Service {
       return this.rejectInvalid(input, invalid);
     }
     const { question_uuid: questionUuid, retry_count: retryCount, recipient } = question.attributes;
-    let claimed: boolean;
+    let decision: ClaimDecision;
     try {
-      claimed = await this.claims.claim({ questionUuid, retryCount });
+      decision = await this.claims.claim({ questionUuid, retryCount }, { leaseMs: this.leaseMs });
     } catch (error) {
       settle(input, 'nack');
       this.logger.exception(`Question ${questionUuid} could not be claimed; it will be redelivered.`, error);
       return { status: 'unclaimed', questionUuid, error };
     }
-    settle(input, 'ack');
-    if (!claimed) {
+    if (decision.status === 'finished') {
+      settle(input, 'ack');
       this.logger.info(
-        'Question %s (retry %d) was already claimed; this delivery was dropped.',
+        'Question %s (retry %d) was already answered; this delivery was dropped.',
         questionUuid,
         retryCount,
       );
       return { status: 'duplicate', questionUuid, retryCount };
+    }
+    if (decision.status === 'held') {
+      settle(input, 'nack');
+      this.logger.info(
+        'Question %s (retry %d) is being answered by another delivery; this one was refused so that it comes again.',
+        questionUuid,
+        retryCount,
+      );
+      return { status: 'deferred', questionUuid, retryCount };
+    }
+    if (decision.takenOver) {
+      this.logger.warning(
+        'The delivery answering question %s (retry %d) stopped renewing its claim (its instance may have died); ' +
+          'answering it again.',
+        questionUuid,
+        retryCount,
+      );
     }
     if (retryCount > 0) this.logger.warning('This is retry %d for question %s.', retryCount, questionUuid);
     if (recipient !== this.id) {
@@ -188,7 +223,12 @@ export class Service {
         this.id,
       );
     }
-    return this.respond(question);
+    const outcome = await this.respond(question, decision.lease);
+    // No response reached the parent: give the attempt up so that the redelivery the nack asks for runs it.
+    const reachedParent = !(outcome.status === 'failed' && outcome.exception === undefined);
+    await this.settleClaim(questionUuid, reachedParent ? decision.lease.finish() : decision.lease.release());
+    settle(input, reachedParent ? 'ack' : 'nack');
+    return outcome;
   }
 
   /**
@@ -224,20 +264,53 @@ export class Service {
       serviceId: this.id,
       transport: this.transport,
       claims: this.claims,
+      leaseMs: this.leaseMs,
       logger: this.logger,
       sources: this.sources,
     });
     return { status: 'invalid', error: invalid, questionUuid, exception };
   }
 
-  // Each answer has its own secrets (the Runner adds the analysis's credentials): everything logged while answering,
-  // every event sent, and the error handed back in the outcome (callers log it) are redacted with them.
-  private respond(question: ParsedQuestion): Promise<AnswerOutcome> {
-    const redactor = new SecretRedactor();
-    return runWithLogContext({ redactor }, () => this.respondRedacted(question, redactor));
+  private async settleClaim(questionUuid: string, settling: Promise<boolean>): Promise<void> {
+    try {
+      if (!(await settling)) {
+        this.logger.error('The claim on question %s was taken over by another delivery before it ended.', questionUuid);
+      }
+    } catch (error) {
+      // Later deliveries then find a lease that expires, and answer the question again.
+      this.logger.exception(`The end of question ${questionUuid} could not be recorded in its claim.`, error);
+    }
   }
 
-  private async respondRedacted(question: ParsedQuestion, redactor: SecretRedactor): Promise<AnswerOutcome> {
+  private renewClaim(questionUuid: string, lease: ClaimLease): void {
+    lease.renew().then(
+      (kept) => {
+        if (!kept) {
+          this.logger.error(
+            'The claim on question %s expired and was taken over by another delivery, which answers it again.',
+            questionUuid,
+          );
+        }
+      },
+      (error: unknown) => {
+        // The lease stands until it expires; the next heartbeat renews it again.
+        this.logger.exception(`The claim on question ${questionUuid} could not be renewed.`, error);
+      },
+    );
+  }
+
+  // Each answer has its own secrets (the Runner adds the analysis's credentials): everything logged while answering,
+  // every event sent, and the error handed back in the outcome (callers log it) are redacted with them.
+  private respond(question: ParsedQuestion, lease: ClaimLease): Promise<AnswerOutcome> {
+    const redactor = new SecretRedactor();
+    return runWithLogContext({ redactor }, () => this.respondRedacted(question, lease, redactor));
+  }
+
+  private async respondRedacted(
+    question: ParsedQuestion,
+    lease: ClaimLease,
+    redactor: SecretRedactor,
+  ): Promise<AnswerOutcome> {
     const { attributes, event } = question;
     const questionUuid = attributes.question_uuid;
     const responder = new Responder({
@@ -256,7 +329,10 @@ export class Service {
     try {
       responder.acknowledge();
       this.logger.info('%s acknowledged receipt of question %s.', this.toString(), questionUuid);
-      heartbeat = this.clock.setInterval(() => responder.heartbeat(), this.heartbeatIntervalMs);
+      heartbeat = this.clock.setInterval(() => {
+        responder.heartbeat();
+        this.renewClaim(questionUuid, lease);
+      }, this.heartbeatIntervalMs);
       const forward = attributes.forward_logs
         ? [
             {

@@ -2,7 +2,7 @@ import type { OutgoingMessage, Transport } from '../../../src/core/ports/transpo
 import { RedeliveryRequested, StorageRequestFailed, TransportError } from '../../../src/errors';
 import { functionHandlers } from '../../../src/functions';
 import type { DeliveryReport, FunctionHandlers, ServiceSource } from '../../../src/functions';
-import { createLogger, Runner, Service } from '../../../src/service';
+import { createLogger, InProcessClaims, Runner, Service } from '../../../src/service';
 import type { Analysis, QuestionClaims, SkeinLogEntry } from '../../../src/service';
 import { SQUARE_TWINE, squareApp } from '../../fixtures/apps/examples';
 import { CHILD, MemoryNetwork, questionMessage, temporaryStore, waitFor } from '../service/helpers';
@@ -220,13 +220,12 @@ describe('Function: functionHandlers', () => {
     it('refuses a question whose claim cannot be decided, and answers it when it is delivered again', async () => {
       // Prepare: a claims store that fails once.
       let failures = 1;
-      let claimed = false;
+      const working = new InProcessClaims();
       const claims: QuestionClaims = {
         durable: true,
-        claim: async () => {
+        claim: async (attempt, options) => {
           if (failures-- > 0) throw new StorageRequestFailed('The claims store is unavailable.');
-          claimed = !claimed;
-          return claimed;
+          return working.claim(attempt, options);
         },
       };
       const handlers = handlersFor(squareService({ claims }));
