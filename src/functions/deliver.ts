@@ -120,7 +120,9 @@ export async function deliverMessage(params: DeliverMessageParams): Promise<Deli
   if (acknowledged) {
     logger.info('Message %s (question %s) ended %s; it was acknowledged.', message.id, uuidText, outcome.status);
   } else {
-    logger.error(
+    // A delivery of a question another delivery is answering is routine (Pub/Sub redelivers at least once); the
+    // other refusals mean something failed.
+    logger[outcome.status === 'deferred' ? 'info' : 'error'](
       'Message %s (question %s) ended %s and was refused so that Pub/Sub delivers it again: %s',
       message.id,
       uuidText,

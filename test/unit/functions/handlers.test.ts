@@ -5,8 +5,16 @@ import type { DeliveryReport, FunctionHandlers, ServiceSource } from '../../../s
 import { createLogger, InProcessClaims, Runner, Service } from '../../../src/service';
 import type { Analysis, QuestionClaims, SkeinLogEntry } from '../../../src/service';
 import { SQUARE_TWINE, squareApp } from '../../fixtures/apps/examples';
-import { CHILD, MemoryNetwork, questionMessage, temporaryStore, waitFor } from '../service/helpers';
-import { backgroundEventOf, cloudEventOf, jsonMessage, pushBodyOf, RecordedResponse, TOPIC_PATH } from './events';
+import { CHILD, deferred, MemoryNetwork, questionMessage, temporaryStore, waitFor } from '../service/helpers';
+import {
+  backgroundEventOf,
+  cloudEventOf,
+  jsonMessage,
+  PROJECT,
+  pushBodyOf,
+  RecordedResponse,
+  TOPIC_PATH,
+} from './events';
 import type { JsonMessage } from './events';
 
 type Shape = 'cloudEvent' | 'http' | 'event';
@@ -246,6 +254,40 @@ describe('Function: functionHandlers', () => {
       }
       expect(redelivered).toMatchObject({ acknowledged: true, report: { status: 'answered' } });
       expect(runs).toBe(1);
+    });
+
+    it('refuses a delivery while another instance answers the question, and drops one after it answered', async () => {
+      // Prepare: two instances sharing the claims store; the first is held in its app.
+      const release = deferred();
+      const started = deferred();
+      const held = {
+        run: async () => {
+          started.resolve();
+          await release.promise;
+          return { outputValues: { square: 49 } };
+        },
+      };
+      const first = handlersFor(squareService({ runner: held }));
+      const second = handlersFor(squareService());
+      const message = question();
+
+      // Act
+      const answering = deliver(first, shape, message);
+      await started.promise;
+      const during = await deliver(second, shape, message);
+      release.resolve();
+      const answered = await answering;
+      const after = await deliver(second, shape, message);
+
+      // Assess: refused (so Pub/Sub pushes it again, in case the first instance dies), logged as routine.
+      expect(during.acknowledged).toBe(false);
+      if (shape === 'http') expect(during.report).toMatchObject({ status: 'deferred', acknowledged: false });
+      else expect(during.error).toBeInstanceOf(RedeliveryRequested);
+      expect(answered.report?.status).toBe('answered');
+      expect(after).toMatchObject({ acknowledged: true, report: { status: 'duplicate', acknowledged: true } });
+      expect(messages('info').some((text) => text.includes('ended %s and was refused'))).toBe(true);
+      expect(messages('error')).toEqual([]);
+      expect(runs).toBe(0);
     });
 
     it('refuses a question when neither its result nor an exception could be published', async () => {
