@@ -1,3 +1,5 @@
+import type { Logger } from './logging';
+
 /** Identifies one attempt at a question: Octue's `(question_uuid, retry_count)`. */
 export interface QuestionAttempt {
   readonly questionUuid: string;
@@ -118,5 +120,44 @@ export class InProcessClaims implements QuestionClaims {
       release: () => settle(undefined),
     };
     return { status: 'claimed', lease, takenOver: false };
+  }
+}
+
+/**
+ * Renews a lease at a heartbeat without waiting: a failed renewal is logged, and the lease stands until it expires
+ * (the next heartbeat renews it again); a lost one is logged as an error, since another delivery now answers too.
+ * @param questionUuid - The question, for the logs.
+ * @param lease - The lease to renew.
+ * @param logger - Where failures are logged.
+ */
+export function renewClaim(questionUuid: string, lease: ClaimLease, logger: Logger): void {
+  lease.renew().then(
+    (kept) => {
+      if (!kept) {
+        logger.error(
+          'The claim on question %s expired and was taken over by another delivery, which answers it again.',
+          questionUuid,
+        );
+      }
+    },
+    (error: unknown) => logger.exception(`The claim on question ${questionUuid} could not be renewed.`, error),
+  );
+}
+
+/**
+ * Waits for a lease's final write (finish or release) and logs what went wrong with it; never throws, since the
+ * answer has ended either way.
+ * @param questionUuid - The question, for the logs.
+ * @param settling - The lease's `finish()` or `release()`.
+ * @param logger - Where failures are logged.
+ */
+export async function settleClaim(questionUuid: string, settling: Promise<boolean>, logger: Logger): Promise<void> {
+  try {
+    if (!(await settling)) {
+      logger.error('The claim on question %s was taken over by another delivery before it ended.', questionUuid);
+    }
+  } catch (error) {
+    // Later deliveries then find a lease that expires, and answer the question again.
+    logger.exception(`The end of question ${questionUuid} could not be recorded in its claim.`, error);
   }
 }

@@ -4,6 +4,7 @@ import type { Transport } from '../core/ports/transport';
 import { isValidSruid } from '../core/service-id';
 import { InvalidQuestion } from '../errors';
 import type { InvalidEvent, ValidationFailure } from '../errors';
+import { settleClaim } from './claims';
 import type { ClaimLease, QuestionClaims } from './claims';
 import type { Logger } from './logging';
 import type { QuestionInput } from './question';
@@ -142,25 +143,11 @@ export async function reportInvalidQuestion(params: ReportInvalidQuestionParams)
   try {
     const exception = await responder.exception(invalidQuestionError(params.invalid));
     logger.info('Sent question %s back to its parent as invalid.', questionUuid);
-    await settleLease(lease, 'finish', questionUuid, logger);
+    if (lease !== undefined) await settleClaim(questionUuid, lease.finish(), logger);
     return exception;
   } catch (error) {
     logger.exception(`The exception for invalid question ${questionUuid} could not be sent.`, error);
-    await settleLease(lease, 'release', questionUuid, logger);
+    if (lease !== undefined) await settleClaim(questionUuid, lease.release(), logger);
     return undefined;
-  }
-}
-
-// Records the end of the report in its claim; failures are only logged (the question was acked either way).
-async function settleLease(
-  lease: ClaimLease | undefined,
-  how: 'finish' | 'release',
-  questionUuid: string,
-  logger: Logger,
-): Promise<void> {
-  try {
-    await lease?.[how]();
-  } catch (error) {
-    logger.exception(`The end of invalid question ${questionUuid} could not be recorded in its claim.`, error);
   }
 }

@@ -4,7 +4,7 @@ import type { Transport } from '../core/ports/transport';
 import { SecretRedactor } from '../core/redaction';
 import { validateSruid } from '../core/service-id';
 import { InvalidEvent, InvalidInputException } from '../errors';
-import { InProcessClaims, leaseDurationMs } from './claims';
+import { InProcessClaims, leaseDurationMs, renewClaim, settleClaim } from './claims';
 import type { ClaimDecision, ClaimLease, QuestionClaims } from './claims';
 import { systemClock } from './clock';
 import type { Clock, TimerHandle } from './clock';
@@ -226,7 +226,7 @@ export class Service {
     const outcome = await this.respond(question, decision.lease);
     // No response reached the parent: give the attempt up so that the redelivery the nack asks for runs it.
     const reachedParent = !(outcome.status === 'failed' && outcome.exception === undefined);
-    await this.settleClaim(questionUuid, reachedParent ? decision.lease.finish() : decision.lease.release());
+    await settleClaim(questionUuid, reachedParent ? decision.lease.finish() : decision.lease.release(), this.logger);
     settle(input, reachedParent ? 'ack' : 'nack');
     return outcome;
   }
@@ -271,34 +271,6 @@ export class Service {
     return { status: 'invalid', error: invalid, questionUuid, exception };
   }
 
-  private async settleClaim(questionUuid: string, settling: Promise<boolean>): Promise<void> {
-    try {
-      if (!(await settling)) {
-        this.logger.error('The claim on question %s was taken over by another delivery before it ended.', questionUuid);
-      }
-    } catch (error) {
-      // Later deliveries then find a lease that expires, and answer the question again.
-      this.logger.exception(`The end of question ${questionUuid} could not be recorded in its claim.`, error);
-    }
-  }
-
-  private renewClaim(questionUuid: string, lease: ClaimLease): void {
-    lease.renew().then(
-      (kept) => {
-        if (!kept) {
-          this.logger.error(
-            'The claim on question %s expired and was taken over by another delivery, which answers it again.',
-            questionUuid,
-          );
-        }
-      },
-      (error: unknown) => {
-        // The lease stands until it expires; the next heartbeat renews it again.
-        this.logger.exception(`The claim on question ${questionUuid} could not be renewed.`, error);
-      },
-    );
-  }
-
   // Each answer has its own secrets (the Runner adds the analysis's credentials): everything logged while answering,
   // every event sent, and the error handed back in the outcome (callers log it) are redacted with them.
   private respond(question: ParsedQuestion, lease: ClaimLease): Promise<AnswerOutcome> {
@@ -331,7 +303,7 @@ export class Service {
       this.logger.info('%s acknowledged receipt of question %s.', this.toString(), questionUuid);
       heartbeat = this.clock.setInterval(() => {
         responder.heartbeat();
-        this.renewClaim(questionUuid, lease);
+        renewClaim(questionUuid, lease, this.logger);
       }, this.heartbeatIntervalMs);
       const forward = attributes.forward_logs
         ? [
