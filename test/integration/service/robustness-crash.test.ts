@@ -16,6 +16,16 @@ jest.setTimeout(180_000);
 
 const SERVICE = 'acme/robust-lease:1.0.0';
 const SCRIPT = join(__dirname, 'processes', 'lease-service.js');
+const HEARTBEAT_MS = 500;
+
+/** Polls an asynchronous check until it holds; fails after 20 s, so a broken path fails rather than hangs. */
+async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 function gcsUrl(): string {
   const url = process.env.SKEIN_TEST_GCS_URL;
@@ -63,12 +73,21 @@ describe('Class: Service (a process killed mid-analysis)', () => {
         SKEIN_TEST_BEHAVIOUR: behaviour,
         SKEIN_TEST_GCS_URL: gcsUrl(),
         SKEIN_TEST_CLAIMS_LOCATION: claimsLocation,
-        SKEIN_TEST_HEARTBEAT_MS: '500',
+        SKEIN_TEST_HEARTBEAT_MS: String(HEARTBEAT_MS),
       },
       SCRIPT,
     );
     processes.push(running);
     return running;
+  }
+
+  /** Whether the claim's lease was renewed: it then ends more than one lease after the claim was made. */
+  async function renewedOnce(location: string): Promise<boolean> {
+    const claim = await store.read(location).then(
+      (bytes) => JSON.parse(bytes.toString()) as { claimedAt: string; leaseExpiresAt: string },
+      () => undefined,
+    );
+    return claim !== undefined && Date.parse(claim.leaseExpiresAt) - Date.parse(claim.claimedAt) > 3 * HEARTBEAT_MS;
   }
 
   it('answers the question again in another process once the lease expired, and the parent gets one result', async () => {
@@ -82,6 +101,9 @@ describe('Class: Service (a process killed mid-analysis)', () => {
     // Act: the parent asks; the first process starts the analysis and is killed in it; a second process starts.
     const asking = child.ask({ inputValues: {}, questionUuid, timeout: 120, maximumHeartbeatInterval: 120 });
     await waitFor(() => doomed.output.includes(`STARTED ${questionUuid}`), 'the first analysis to start');
+    // Killed only once it renewed its lease (at a heartbeat): an acknowledgement sent when the question arrived would
+    // have reached Pub/Sub by then, so only a question left unacknowledged comes again.
+    await eventually(() => renewedOnce(`${claimsLocation}/${questionUuid}/0`), 'the first lease renewal');
     await doomed.kill();
     const survivor = start('answer');
     await survivor.ready;
