@@ -6,15 +6,7 @@ import { createLogger, InProcessClaims, Runner, Service } from '../../../src/ser
 import type { Analysis, QuestionClaims, SkeinLogEntry } from '../../../src/service';
 import { SQUARE_TWINE, squareApp } from '../../fixtures/apps/examples';
 import { CHILD, deferred, MemoryNetwork, questionMessage, temporaryStore, waitFor } from '../service/helpers';
-import {
-  backgroundEventOf,
-  cloudEventOf,
-  jsonMessage,
-  PROJECT,
-  pushBodyOf,
-  RecordedResponse,
-  TOPIC_PATH,
-} from './events';
+import { backgroundEventOf, cloudEventOf, jsonMessage, pushBodyOf, RecordedResponse, TOPIC_PATH } from './events';
 import type { JsonMessage } from './events';
 
 type Shape = 'cloudEvent' | 'http' | 'event';
