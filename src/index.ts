@@ -189,6 +189,8 @@ export {
   assertPublishable,
   parseAttributeFilter,
   MAX_MESSAGE_BYTES,
+  DEFAULT_FLOW_CONTROL,
+  assertFlowControl,
 } from './core/ports/transport';
 export type {
   Transport,
@@ -199,6 +201,7 @@ export type {
   AttributeFilter,
   SubscriptionSpec,
   ActiveSubscription,
+  FlowControl,
 } from './core/ports/transport';
 export {
   validateResourceName,
@@ -288,6 +291,7 @@ export type {
   ServiceOptions,
   AnswerOutcome,
   ServeOptions,
+  SubscriptionRecovery,
   QuestionClaims,
   QuestionAttempt,
   ClaimDecision,

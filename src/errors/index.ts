@@ -86,6 +86,8 @@ export {
   TopicNotFound,
   SubscriptionNotFound,
   InvalidResourceName,
+  SubscriptionLost,
+  PublishFailed,
 } from './transport';
 export { InvalidServiceConfiguration, ServiceConfigurationNotFound } from './config';
 export { InvalidRecording, RecordingNotFound, RecordingNotSaved } from './recording';

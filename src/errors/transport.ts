@@ -98,3 +98,47 @@ export class InvalidResourceName extends TransportError {
     this.resourceName = resourceName;
   }
 }
+
+/**
+ * A live subscription stopped delivering for good: it was deleted under its subscriber (e.g. the Pub/Sub emulator
+ * restarted empty), or its stream ended with an error the client does not retry. Serving either re-creates it or
+ * ends with this error.
+ */
+export class SubscriptionLost extends TransportError {
+  /** The subscription's name. */
+  readonly subscriptionName: string;
+
+  /**
+   * @param subscriptionName - The lost subscription.
+   * @param detail - What happened, as a sentence; a default is used when omitted.
+   * @param options - `cause`: the client's error, or the last error of a failed recovery.
+   */
+  constructor(subscriptionName: string, detail?: string, options?: { cause?: unknown }) {
+    super(
+      `The subscription '${subscriptionName}' stopped delivering messages` +
+        (detail === undefined ? ' (it was deleted, or its connection ended for good).' : `: ${detail}`),
+      options,
+    );
+    this.subscriptionName = subscriptionName;
+  }
+}
+
+/** Publishing a message kept timing out or finding Pub/Sub unavailable, after every retry. */
+export class PublishFailed extends TransportError {
+  /** The topic published to. */
+  readonly topicName: string;
+  /** How many times the message was sent. */
+  readonly attempts: number;
+
+  /**
+   * @param topicName - The topic.
+   * @param attempts - How many attempts were made.
+   * @param options - `cause`: the last attempt's error.
+   */
+  constructor(topicName: string, attempts: number, options?: { cause?: unknown }) {
+    const reason = options?.cause instanceof Error ? `: ${options.cause.message}` : '.';
+    super(`Publishing to '${topicName}' failed ${attempts} times${reason}`, options);
+    this.topicName = topicName;
+    this.attempts = attempts;
+  }
+}

@@ -7,6 +7,8 @@
 export { Service, DEFAULT_HEARTBEAT_INTERVAL_MS } from './service';
 export type { ServiceOptions, AnswerOutcome } from './service';
 export type { ServeOptions } from './serve';
+export { DEFAULT_RECOVERY_DELAYS } from './serve-recovery';
+export type { SubscriptionRecovery } from './serve-recovery';
 export { parseQuestion, isReceivedMessage } from './question';
 export type { QuestionInput, ParsedQuestion } from './question';
 export { Responder } from './responder';

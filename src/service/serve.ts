@@ -1,7 +1,13 @@
-import type { ActiveSubscription, ReceivedMessage, Transport } from '../core/ports/transport';
+import { assertFlowControl, DEFAULT_FLOW_CONTROL } from '../core/ports/transport';
+import type { ActiveSubscription, FlowControl, ReceivedMessage, Transport } from '../core/ports/transport';
 import { childSubscription } from '../core/topology';
 import { InvalidInputException, ServiceAlreadyExists, ServiceNotFound, SubscriptionAlreadyExists } from '../errors';
+import type { SubscriptionLost } from '../errors';
+import { systemClock } from './clock';
+import type { Clock } from './clock';
 import type { Logger } from './logging';
+import { recoverSubscription, recoveryPolicy } from './serve-recovery';
+import type { SubscriptionRecovery } from './serve-recovery';
 
 /** Options for serving questions from a subscription (Octue's `Service.serve`). */
 export interface ServeOptions {
@@ -22,6 +28,16 @@ export interface ServeOptions {
    * as they take.
    */
   readonly stopGracePeriodMs?: number;
+  /**
+   * Bounds the questions leased at once (being answered, or received and waiting), so a flood of any kind costs
+   * bounded memory; default {@link DEFAULT_FLOW_CONTROL}.
+   */
+  readonly flowControl?: FlowControl;
+  /**
+   * What to do when the subscription is lost while serving: re-create it and subscribe again with bounded backoff,
+   * or (the default, attempts 0) end serving with `SubscriptionLost`.
+   */
+  readonly recovery?: SubscriptionRecovery;
 }
 
 /** What {@link serveQuestions} needs. */
@@ -32,30 +48,45 @@ export interface ServeQuestionsParams {
   readonly answer: (message: ReceivedMessage) => Promise<unknown>;
   readonly logger: Logger;
   readonly options: ServeOptions;
+  /** Drives the recovery backoff; default the system clock. */
+  readonly clock?: Clock;
+  /** Draws the recovery backoff's jitter, in [0, 1); default `Math.random`. */
+  readonly random?: () => number;
 }
 
-function stopped(signal: AbortSignal | undefined, timeoutMs: number | undefined): Promise<void> {
-  return new Promise((resolve) => {
+// Resolves when the signal aborts or the timeout passes; `cancel` releases the timer and listener when serving ends
+// another way (a rejection must not leave a timer holding the process open).
+function stopped(
+  signal: AbortSignal | undefined,
+  timeoutMs: number | undefined,
+): { promise: Promise<void>; cancel: () => void } {
+  let cancel = (): void => undefined;
+  const promise = new Promise<void>((resolve) => {
     if (signal?.aborted) return resolve();
     let timer: NodeJS.Timeout | undefined;
     const finish = (): void => {
+      cancel();
+      resolve();
+    };
+    cancel = () => {
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', finish);
-      resolve();
     };
     signal?.addEventListener('abort', finish, { once: true });
     if (timeoutMs !== undefined) timer = setTimeout(finish, timeoutMs);
   });
+  return { promise, cancel };
 }
 
-// Closes the subscription (which waits for the handlers in flight), giving up on them after the grace period: the
-// close then goes on in the background and is only logged.
+// Closes the subscription (which waits for the handlers in flight) and waits for subscribers closed earlier, giving
+// up on them after the grace period: the closing then goes on in the background and is only logged.
 async function closeWithin(
-  active: ActiveSubscription,
+  active: ActiveSubscription | undefined,
+  retired: readonly Promise<void>[],
   gracePeriodMs: number | undefined,
   logger: Logger,
 ): Promise<void> {
-  const closing = active.close();
+  const closing = Promise.all([active?.close(), ...retired]).then(() => undefined);
   if (gracePeriodMs === undefined) return closing;
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<'expired'>((resolve) => {
@@ -77,12 +108,14 @@ async function closeWithin(
 
 /**
  * Serves a service's questions: checks the services topic exists, creates the service's subscription (named after its
- * SRUID, filtered to questions addressed to it, never expiring), answers each delivered question until stopped, then
- * closes the subscription (answers in flight finish first, within `stopGracePeriodMs` when given) and deletes it
- * when asked.
+ * SRUID, filtered to questions addressed to it, never expiring), answers each delivered question (at most
+ * `flowControl` of them leased at once) until stopped, then closes the subscription (answers in flight finish first,
+ * within `stopGracePeriodMs` when given) and deletes it when asked. If the subscription is lost meanwhile, it is
+ * re-created and subscribed to again as `recovery` allows, or serving ends with `SubscriptionLost`: never silently.
  * @param params - The service, transport, answer function and options.
  * @throws ServiceNotFound when the services topic does not exist; ServiceAlreadyExists when the subscription exists
- *   and `allowExisting` is not set; InvalidInputException for a bad `stopGracePeriodMs`; the transport's errors.
+ *   and `allowExisting` is not set; InvalidInputException for a bad `stopGracePeriodMs`, `flowControl` or `recovery`;
+ *   SubscriptionLost when the subscription was lost and not recovered; the transport's errors.
  */
 export async function serveQuestions(params: ServeQuestionsParams): Promise<void> {
   const { serviceId, transport, logger, options } = params;
@@ -90,6 +123,8 @@ export async function serveQuestions(params: ServeQuestionsParams): Promise<void
   if (grace !== undefined && !(Number.isFinite(grace) && grace >= 0)) {
     throw new InvalidInputException(`stopGracePeriodMs must be a number of milliseconds >= 0; received ${grace}.`);
   }
+  const flowControl = assertFlowControl(options.flowControl ?? DEFAULT_FLOW_CONTROL);
+  const policy = recoveryPolicy(options.recovery);
   logger.info("Starting <Service('%s')>.", serviceId);
   if (!(await transport.topicExists())) {
     throw new ServiceNotFound(
@@ -110,21 +145,63 @@ export async function serveQuestions(params: ServeQuestionsParams): Promise<void
     }
     throw error;
   }
-  let active: ActiveSubscription | undefined;
-  try {
-    active = await transport.subscribe(
+  // Each subscribe gets its own "lost" promise: a loss reported by a retired subscriber must not end the new one.
+  let lost!: Promise<SubscriptionLost>;
+  const subscribe = (): Promise<ActiveSubscription> => {
+    let reportLost!: (error: SubscriptionLost) => void;
+    lost = new Promise((resolve) => (reportLost = resolve));
+    return transport.subscribe(
       spec.name,
       async (message) => {
         await params.answer(message);
       },
-      { onError: (error) => logger.exception('The subscription reported an error.', error) },
+      {
+        onError: (error) => logger.exception('The subscription reported an error.', error),
+        onLost: (error) => reportLost(error),
+        flowControl,
+      },
     );
+  };
+  const stop = stopped(options.signal, options.timeoutMs);
+  const stopping = stop.promise;
+  // Pending promises do not keep Node running: if every stream died, the process would exit 0 with serve() pending.
+  // This handle keeps it alive until serving has really ended (resolved or rejected).
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  let active: ActiveSubscription | undefined;
+  const retired: Promise<void>[] = [];
+  try {
+    active = await subscribe();
     logger.info("You can now ask this service questions at '%s'.", serviceId);
     options.onReady?.(spec.name);
-    await stopped(options.signal, options.timeoutMs);
+    for (;;) {
+      const loss = await Promise.race([stopping.then(() => undefined), lost]);
+      if (loss === undefined) break;
+      logger.warning('%s', loss.message);
+      // The lost subscriber's answers in flight go on (they publish through the transport); wait for them at the end.
+      retired.push(
+        active.close().catch((error: unknown) => logger.exception('Closing a lost subscriber failed.', error)),
+      );
+      active = undefined;
+      active = await recoverSubscription({
+        subscriptionName: spec.name,
+        policy,
+        lost: loss,
+        resubscribe: async () => {
+          await transport.createSubscription(spec, { allowExisting: true });
+          return subscribe();
+        },
+        stopping,
+        clock: params.clock ?? systemClock,
+        random: params.random ?? Math.random,
+        logger,
+      });
+      if (active === undefined) break;
+    }
     logger.info("Stopping <Service('%s')>.", serviceId);
   } finally {
-    if (active !== undefined) await closeWithin(active, grace, logger);
+    stop.cancel();
+    clearInterval(keepAlive);
+    await closeWithin(active, retired, grace, logger);
     if (options.deleteSubscriptionOnExit) {
       await transport.deleteSubscription(spec.name).catch((error: unknown) => {
         logger.exception(`Deletion of the subscription '${spec.name}' failed.`, error);

@@ -245,6 +245,7 @@ export class Service {
       answer: (message) => this.answer(message),
       logger: this.logger,
       options,
+      clock: this.clock,
     });
   }
 

@@ -8,7 +8,13 @@ import type {
   Transport,
 } from '../../core/ports/transport';
 import { validateResourceName } from '../../core/topology';
-import { NotAPullSubscription, SubscriptionAlreadyExists, SubscriptionNotFound, TransportError } from '../../errors';
+import {
+  NotAPullSubscription,
+  SubscriptionAlreadyExists,
+  SubscriptionLost,
+  SubscriptionNotFound,
+  TransportError,
+} from '../../errors';
 import type { Delivery } from './handler-invocation';
 import { InFlight, invokeHandler, reportError } from './handler-invocation';
 import { defaultInMemoryBroker } from './in-memory-broker';
@@ -38,7 +44,19 @@ class HandlerListener implements SubscriptionListener {
   }
 
   lost(subscriptionName: string): void {
-    reportError(this.options.onError, new SubscriptionNotFound(subscriptionName));
+    const { onLost } = this.options;
+    if (onLost === undefined) {
+      reportError(this.options.onError, new SubscriptionNotFound(subscriptionName));
+      return;
+    }
+    const lost = new SubscriptionLost(subscriptionName, 'it was deleted.', {
+      cause: new SubscriptionNotFound(subscriptionName),
+    });
+    try {
+      onLost(lost);
+    } catch {
+      // A failing callback has nowhere to report to; the broker must go on regardless.
+    }
   }
 }
 

@@ -2,7 +2,7 @@ import type { Message, Subscription } from '@google-cloud/pubsub';
 
 import { matchesAttributeFilter } from '../../core/ports/transport';
 import type { AttributeFilter, MessageHandler, SubscribeOptions } from '../../core/ports/transport';
-import { SubscriptionNotFound } from '../../errors';
+import { SubscriptionLost, SubscriptionNotFound } from '../../errors';
 import { InFlight, invokeHandler, reportError } from '../memory/handler-invocation';
 import type { Delivery } from '../memory/handler-invocation';
 import { clientFailure, grpcCode, GrpcCode } from './client-errors';
@@ -27,6 +27,7 @@ export class PubSubSubscriber {
   private readonly attempts = new Map<string, number>();
   private readonly dispatcher: OrderedDispatcher;
   private closing: Promise<void> | undefined;
+  private lost = false;
 
   /**
    * @param subscription - The client's subscription object (not yet listening).
@@ -49,13 +50,37 @@ export class PubSubSubscriber {
     // Always listen for errors: an 'error' event without a listener would crash the process.
     this.subscription.on('error', (error: unknown) => {
       const name = this.subscription.name;
-      reportError(
-        this.options.onError,
-        grpcCode(error) === GrpcCode.NOT_FOUND
-          ? new SubscriptionNotFound(name, { cause: error })
-          : clientFailure(`pulling from '${name}'`, error),
-      );
+      if (grpcCode(error) === GrpcCode.NOT_FOUND) {
+        const missing = new SubscriptionNotFound(name, { cause: error });
+        this.reportLost(new SubscriptionLost(name, 'it no longer exists.', { cause: missing }), missing);
+        return;
+      }
+      reportError(this.options.onError, clientFailure(`pulling from '${name}'`, error));
     });
+    // The client closes the subscription itself only when its streams ended with an error it does not retry (it
+    // retries UNAVAILABLE and the like for as long as they last): nothing would ever arrive again.
+    this.subscription.on('close', () => {
+      if (this.closing) return;
+      const lost = new SubscriptionLost(this.subscription.name, 'its stream ended with an error that is not retried.');
+      this.reportLost(lost, lost);
+    });
+  }
+
+  // Reports the loss once (an error and the close that follows it are one loss), to onLost, or else `fallback` to
+  // onError as before onLost existed.
+  private reportLost(error: SubscriptionLost, fallback: Error): void {
+    if (this.lost || this.closing) return;
+    this.lost = true;
+    const { onLost } = this.options;
+    if (onLost === undefined) {
+      reportError(this.options.onError, fallback);
+      return;
+    }
+    try {
+      onLost(error);
+    } catch {
+      // A failing callback has nowhere to report to.
+    }
   }
 
   /**

@@ -1,7 +1,12 @@
 import { PubSub } from '@google-cloud/pubsub';
 import type { ClientConfig, Topic } from '@google-cloud/pubsub';
 
-import { assertPublishable, parseAttributeFilter } from '../../core/ports/transport';
+import {
+  assertFlowControl,
+  assertPublishable,
+  DEFAULT_FLOW_CONTROL,
+  parseAttributeFilter,
+} from '../../core/ports/transport';
 import type {
   ActiveSubscription,
   MessageHandler,
@@ -184,10 +189,16 @@ export class PubSubTransport implements Transport {
    * @throws SubscriptionNotFound when the subscription does not exist.
    * @throws NotAPullSubscription when it is a push subscription.
    * @throws TransportError when its filter uses syntax that cannot be applied on receipt.
+   * @throws InvalidInputException for flow-control bounds that are not integers >= 1.
    */
   async subscribe(name: string, handler: MessageHandler, options: SubscribeOptions = {}): Promise<ActiveSubscription> {
     this.assertOpen();
-    const subscription = this.client.subscription(name);
+    const flowControl = assertFlowControl(options.flowControl ?? DEFAULT_FLOW_CONTROL);
+    // allowExcessMessages false: messages of a pull beyond the bounds wait in the client, unleased, instead of being
+    // handed over at once; the bounds also go to the server with the streaming pull.
+    const subscription = this.client.subscription(name, {
+      flowControl: { maxMessages: flowControl.maxMessages, maxBytes: flowControl.maxBytes, allowExcessMessages: false },
+    });
     let filterText: string;
     try {
       const [metadata] = await subscription.getMetadata();

@@ -1,4 +1,5 @@
-import { EmptyMessage, MessageTooLarge, TransportError } from '../../errors';
+import { EmptyMessage, InvalidInputException, MessageTooLarge, TransportError } from '../../errors';
+import type { SubscriptionLost } from '../../errors';
 
 /**
  * The transport port: how services exchange events. `PubSubTransport` (Google Cloud Pub/Sub through the official
@@ -86,6 +87,48 @@ export interface SubscribeOptions {
    * logger of its own, so without this such failures are silent.
    */
   readonly onError?: (error: unknown, message?: ReceivedMessage) => void;
+  /**
+   * Told once when the subscription stops delivering for good: it was deleted under the subscriber, or its stream
+   * ended with an error the client does not retry. Nothing more arrives on this subscriber; close it, then re-create
+   * and subscribe again, or give up. Without this the loss goes to `onError`.
+   */
+  readonly onLost?: (error: SubscriptionLost) => void;
+  /**
+   * Bounds the messages leased to this subscriber at once (being handled, or received and waiting): beyond them the
+   * transport pulls nothing more until handlers finish, so a flood costs bounded memory. Default: the transport's
+   * own (see {@link DEFAULT_FLOW_CONTROL}).
+   */
+  readonly flowControl?: FlowControl;
+}
+
+/** Flow control for a subscriber: how much leased work it may hold at once. */
+export interface FlowControl {
+  /** The most messages leased at once (an integer >= 1). */
+  readonly maxMessages: number;
+  /** The most bytes of message data and attributes leased at once (an integer >= 1). */
+  readonly maxBytes: number;
+}
+
+/**
+ * The flow control subscribers use unless told otherwise: 100 messages and 64 MiB. The Pub/Sub client's own default
+ * (1 000 messages, 100 MB) lets a flood of cheap, immediately acked messages pile up faster than they are handled.
+ */
+export const DEFAULT_FLOW_CONTROL: FlowControl = { maxMessages: 100, maxBytes: 64 * 1024 * 1024 };
+
+/**
+ * Checks flow-control settings.
+ * @param flowControl - The settings to check.
+ * @returns The same settings.
+ * @throws InvalidInputException when a bound is not an integer >= 1.
+ */
+export function assertFlowControl(flowControl: FlowControl): FlowControl {
+  for (const key of ['maxMessages', 'maxBytes'] as const) {
+    const value = flowControl[key];
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new InvalidInputException(`flowControl.${key} must be an integer >= 1; received ${String(value)}.`);
+    }
+  }
+  return flowControl;
 }
 
 /** Attribute equality conditions, ANDed: `{recipient: 'a/b:c', sender_type: 'PARENT'}`. */
