@@ -77,6 +77,13 @@ async function startCommand(context: CliContext, options: StartOptions, command:
         deleteSubscriptionOnExit: options.rm,
         // An app that hangs must not keep the process from stopping for ever.
         stopGracePeriodMs: STOP_GRACE_PERIOD_MS,
+        flowControl: {
+          maxMessages: configuration.maxOutstandingMessages,
+          maxBytes: configuration.maxOutstandingBytes,
+        },
+        // A long-running server rides out an emulator restart or a deleted subscription (default 5 attempts); when
+        // recovery fails, serve() rejects and the command exits 1 with one line saying so.
+        recovery: { attempts: configuration.subscriptionRecoveryAttempts },
         onReady: (subscription) =>
           print(
             {
@@ -139,7 +146,8 @@ export function registerStartCommand(program: Command, context: CliContext): voi
     .addHelpText(
       'after',
       '\nExit codes: 0 served and stopped cleanly, 1 the service could not start (e.g. no such topic, already ' +
-        'served, invalid configuration), 2 unusable arguments (such as a missing octue.yaml).',
+        'served, invalid configuration) or its subscription was lost and could not be re-created ' +
+        '(SKEIN_SUBSCRIPTION_RECOVERY_ATTEMPTS), 2 unusable arguments (such as a missing octue.yaml).',
     )
     .action((options: StartOptions, command: Command) => startCommand(context, options, command));
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_FLOW_CONTROL } from '../ports/transport';
 import { SERVICE_NAMESPACE_ENV, SERVICE_NAME_ENV, SERVICE_REVISION_TAG_ENV } from '../service-id';
 import {
   booleanValue,
@@ -5,8 +6,10 @@ import {
   hostListValue,
   kebabValue,
   namespaceValue,
+  nonNegativeIntegerValue,
   pathListValue,
   pathValue,
+  positiveIntegerValue,
   positiveNumberValue,
   registriesValue,
   stringListValue,
@@ -75,6 +78,19 @@ export interface ServiceConfiguration {
   readonly allowedUrlHosts: readonly string[];
   /** (Skein) Buckets the `gs://` paths of input (and children's output) manifests may name; `undefined`: any. */
   readonly allowedBuckets: readonly string[] | undefined;
+  /**
+   * (Skein) When serving from a subscription (`skein start`), the most questions leased at once (being answered, or
+   * received and waiting); a flood of any kind then costs bounded memory.
+   */
+  readonly maxOutstandingMessages: number;
+  /** (Skein) When serving from a subscription, the most bytes of questions leased at once. */
+  readonly maxOutstandingBytes: number;
+  /**
+   * (Skein) When serving from a subscription and it is lost (deleted, e.g. by an emulator restart, or its stream ended
+   * for good), how many times to re-create it and subscribe again, with exponential backoff from 1 s up to 30 s,
+   * before stopping with an error; 0 stops at once.
+   */
+  readonly subscriptionRecoveryAttempts: number;
 }
 
 /** Something about the configuration worth logging (core code does no logging; the caller logs these). */
@@ -253,6 +269,27 @@ export const SERVICE_OPTIONS: ServiceOptionTable = {
     defaultValue: undefined,
     parse: stringListValue,
     summary: "the buckets gs:// paths in received manifests (questions' and answers') may name (default any)",
+  },
+  maxOutstandingMessages: {
+    fileKey: 'max_outstanding_messages',
+    envVar: 'SKEIN_MAX_OUTSTANDING_MESSAGES',
+    defaultValue: DEFAULT_FLOW_CONTROL.maxMessages,
+    parse: positiveIntegerValue,
+    summary: 'the most questions leased at once when serving from a subscription',
+  },
+  maxOutstandingBytes: {
+    fileKey: 'max_outstanding_bytes',
+    envVar: 'SKEIN_MAX_OUTSTANDING_BYTES',
+    defaultValue: DEFAULT_FLOW_CONTROL.maxBytes,
+    parse: positiveIntegerValue,
+    summary: 'the most bytes of questions leased at once when serving from a subscription',
+  },
+  subscriptionRecoveryAttempts: {
+    fileKey: 'subscription_recovery_attempts',
+    envVar: 'SKEIN_SUBSCRIPTION_RECOVERY_ATTEMPTS',
+    defaultValue: 5,
+    parse: nonNegativeIntegerValue,
+    summary: 'how many times a lost subscription is re-created before serving stops with an error',
   },
 };
 

@@ -80,6 +80,22 @@ export const positiveNumberValue: OptionParser<number> = (raw) => {
     : fail(`must be a number greater than 0; received ${show(raw)}`);
 };
 
+// An integer at least `minimum`; from text, its decimal form.
+function integerAtLeast(minimum: number): OptionParser<number> {
+  return (raw) => {
+    const value = typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw.trim()) : raw;
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= minimum
+      ? ok(value)
+      : fail(`must be an integer >= ${minimum}; received ${show(raw)}`);
+  };
+}
+
+/** An integer >= 1; from text, its decimal form. */
+export const positiveIntegerValue: OptionParser<number> = integerAtLeast(1);
+
+/** An integer >= 0; from text, its decimal form. */
+export const nonNegativeIntegerValue: OptionParser<number> = integerAtLeast(0);
+
 /** A path, resolved to an absolute path against the context's directory. */
 export const pathValue: OptionParser<string> = (raw, context) => {
   const parsed = stringValue(raw, context);

@@ -86,6 +86,9 @@ describe('Function: loadServiceConfiguration', () => {
       allowedLocalRoots: [],
       allowedUrlHosts: [],
       allowedBuckets: undefined,
+      maxOutstandingMessages: 100,
+      maxOutstandingBytes: 64 * 1024 * 1024,
+      subscriptionRecoveryAttempts: 5,
     });
     expect(origins.namespace).toBe('file');
     expect(origins.heartbeatIntervalSeconds).toBe('default');
@@ -302,6 +305,37 @@ describe('Function: resolveServiceConfiguration', () => {
     expect(failures).toEqual([
       { pointer: '/overrides/heartbeatIntervalSeconds', message: expect.stringContaining('greater than 0') },
     ]);
+  });
+
+  it('reads the serving bounds and recovery attempts from the environment', () => {
+    const { configuration } = resolveServiceConfiguration({
+      env: {
+        OCTUE_SERVICE_NAMESPACE: 'acme',
+        OCTUE_SERVICE_NAME: 'a',
+        SKEIN_MAX_OUTSTANDING_MESSAGES: '7',
+        SKEIN_MAX_OUTSTANDING_BYTES: '1048576',
+        SKEIN_SUBSCRIPTION_RECOVERY_ATTEMPTS: '0',
+      },
+    });
+
+    expect(configuration.maxOutstandingMessages).toBe(7);
+    expect(configuration.maxOutstandingBytes).toBe(1_048_576);
+    expect(configuration.subscriptionRecoveryAttempts).toBe(0);
+  });
+
+  it.each([
+    ['SKEIN_MAX_OUTSTANDING_MESSAGES', '0', 'integer >= 1'],
+    ['SKEIN_MAX_OUTSTANDING_MESSAGES', '2.5', 'integer >= 1'],
+    ['SKEIN_MAX_OUTSTANDING_BYTES', 'lots', 'integer >= 1'],
+    ['SKEIN_SUBSCRIPTION_RECOVERY_ATTEMPTS', '-1', 'integer >= 0'],
+  ])('refuses %s=%s with InvalidServiceConfiguration', (envVar, value, problem) => {
+    const failures = failuresOf(() =>
+      resolveServiceConfiguration({
+        env: { OCTUE_SERVICE_NAMESPACE: 'acme', OCTUE_SERVICE_NAME: 'a', [envVar]: value },
+      }),
+    );
+
+    expect(failures).toEqual([{ pointer: expect.stringContaining(envVar), message: expect.stringContaining(problem) }]);
   });
 
   it('parses JSON from environment variables for structured options', () => {
