@@ -219,7 +219,8 @@ export type { ResolveServicesTopicNameParams, AnswerSubscriptionParams } from '.
 export { InMemoryTransport, InMemoryBroker, defaultInMemoryBroker } from './cloud/memory';
 export type { InMemoryTransportOptions, InMemoryBrokerOptions, DuplicateDeliveries } from './cloud/memory';
 export { PubSubTransport } from './cloud/pubsub';
-export type { PubSubTransportOptions } from './cloud/pubsub';
+export type { PubSubTransportOptions, PublishRetrySettings } from './cloud/pubsub';
+export { DEFAULT_PUBLISH_RETRY } from './cloud/pubsub';
 export {
   Child,
   childFactory,

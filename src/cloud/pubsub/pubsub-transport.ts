@@ -17,13 +17,17 @@ import type {
 } from '../../core/ports/transport';
 import { validateResourceName } from '../../core/topology';
 import {
+  InvalidInputException,
   NotAPullSubscription,
+  PublishFailed,
   SubscriptionAlreadyExists,
   SubscriptionNotFound,
   TopicNotFound,
   TransportError,
 } from '../../errors';
 import { clientFailure, grpcCode, GrpcCode } from './client-errors';
+import { DEFAULT_PUBLISH_RETRY, PublishRetrier } from './publish-retry';
+import type { PublishRetrySettings } from './publish-retry';
 import { PubSubSubscriber } from './pubsub-subscriber';
 import { subscriptionOptions } from './subscription-settings';
 
@@ -54,6 +58,12 @@ export interface PubSubTransportOptions {
    * Questions (sent by parents) always leave at once. 0 sends each response as soon as its key is free.
    */
   readonly responseCoalescingMs?: number;
+  /**
+   * How a publish that timed out (or found Pub/Sub unavailable) after `publishTimeoutMs` is sent again: bounded
+   * attempts with jittered backoff, in order per ordering key, then `PublishFailed`; default
+   * {@link DEFAULT_PUBLISH_RETRY} (3 sends, 0.5-5 s apart).
+   */
+  readonly publishRetry?: PublishRetrySettings;
 }
 
 /** The default of {@link PubSubTransportOptions.responseCoalescingMs}. */
@@ -74,6 +84,8 @@ export class PubSubTransport implements Transport {
   private readonly client: PubSub;
   private readonly publisher: Topic;
   private readonly responsePublisher: Topic;
+  private readonly questionRetrier: PublishRetrier;
+  private readonly responseRetrier: PublishRetrier;
   private readonly redeliveryWaitMs: number;
   private readonly subscribers = new Set<PubSubSubscriber>();
   private closed = false;
@@ -81,6 +93,7 @@ export class PubSubTransport implements Transport {
   /**
    * @param options - Project, topic, endpoint and client settings.
    * @throws InvalidResourceName when the topic name is not a valid Pub/Sub name.
+   * @throws InvalidInputException when `publishRetry.attempts` is not an integer >= 1.
    */
   constructor(options: PubSubTransportOptions) {
     validateResourceName('topic', options.topicName);
@@ -113,6 +126,14 @@ export class PubSubTransport implements Transport {
             gaxOpts,
           })
         : this.publisher;
+    const retry = options.publishRetry ?? DEFAULT_PUBLISH_RETRY;
+    if (!Number.isSafeInteger(retry.attempts) || retry.attempts < 1) {
+      throw new InvalidInputException(`publishRetry.attempts must be an integer >= 1; received ${retry.attempts}.`);
+    }
+    this.questionRetrier = new PublishRetrier(this.topicName, retry, (key) => this.publisher.resumePublishing(key));
+    this.responseRetrier = new PublishRetrier(this.topicName, retry, (key) =>
+      this.responsePublisher.resumePublishing(key),
+    );
   }
 
   /** @inheritDoc */
@@ -121,15 +142,20 @@ export class PubSubTransport implements Transport {
     // Checked here, never by the service: the emulator hangs without an answer on messages over its limit.
     assertPublishable(message);
     const { orderingKey } = message;
+    const sender = this.sender(message);
     try {
-      return await this.publisherFor(message).publishMessage({
-        data: message.data,
-        attributes: { ...message.attributes },
-        ...(orderingKey ? { orderingKey } : {}),
-      });
+      return await sender.retrier.run(orderingKey || undefined, () =>
+        sender.publisher.publishMessage({
+          data: message.data,
+          attributes: { ...message.attributes },
+          ...(orderingKey ? { orderingKey } : {}),
+        }),
+      );
     } catch (error) {
       // A failed publish pauses its ordering key in the client; resume it so later events of the question can go.
-      if (orderingKey) this.publisherFor(message).resumePublishing(orderingKey);
+      // (While a retry is pending the key stays paused, so no later event can overtake the retried one.)
+      if (orderingKey) sender.publisher.resumePublishing(orderingKey);
+      if (error instanceof PublishFailed) throw error;
       if (grpcCode(error) === GrpcCode.NOT_FOUND) throw new TopicNotFound(this.topicName, { cause: error });
       throw clientFailure(`publishing to '${this.topicName}'`, error);
     }
@@ -256,8 +282,10 @@ export class PubSubTransport implements Transport {
   }
 
   // Octue's response events are sent by children; everything else (questions, other traffic) leaves at once.
-  private publisherFor(message: OutgoingMessage): Topic {
-    return message.attributes['sender_type'] === 'CHILD' ? this.responsePublisher : this.publisher;
+  private sender(message: OutgoingMessage): { publisher: Topic; retrier: PublishRetrier } {
+    return message.attributes['sender_type'] === 'CHILD'
+      ? { publisher: this.responsePublisher, retrier: this.responseRetrier }
+      : { publisher: this.publisher, retrier: this.questionRetrier };
   }
 
   private assertOpen(): void {
