@@ -1,4 +1,4 @@
-import { assertPublishable } from '../../core/ports/transport';
+import { assertFlowControl, assertPublishable } from '../../core/ports/transport';
 import type {
   ActiveSubscription,
   MessageHandler,
@@ -140,6 +140,8 @@ export class InMemoryTransport implements Transport {
    */
   async subscribe(name: string, handler: MessageHandler, options: SubscribeOptions = {}): Promise<ActiveSubscription> {
     this.assertOpen();
+    // Checked like PubSubTransport checks it, so bad settings fail on the twin too; deliveries are not bounded here.
+    if (options.flowControl !== undefined) assertFlowControl(options.flowControl);
     const subscription = this.broker.getSubscription(name);
     if (!subscription) throw new SubscriptionNotFound(name);
     if (subscription.spec.pushEndpoint !== undefined) {

@@ -95,8 +95,9 @@ export interface SubscribeOptions {
   readonly onLost?: (error: SubscriptionLost) => void;
   /**
    * Bounds the messages leased to this subscriber at once (being handled, or received and waiting): beyond them the
-   * transport pulls nothing more until handlers finish, so a flood costs bounded memory. Default: the transport's
-   * own (see {@link DEFAULT_FLOW_CONTROL}).
+   * transport pulls nothing more until handlers finish, so a flood costs bounded memory. Default
+   * {@link DEFAULT_FLOW_CONTROL}. `PubSubTransport` applies it (with the client's flow control); `InMemoryTransport`
+   * checks it but does not bound deliveries (its messages are already in this process's memory).
    */
   readonly flowControl?: FlowControl;
 }
