@@ -17,6 +17,8 @@ const { PubSub } = require('@google-cloud/pubsub');
 
 const VALID = Number(process.env.BENCH_FLOOD_VALID ?? 2_000);
 const MALFORMED = Number(process.env.BENCH_FLOOD_MALFORMED ?? 4_000);
+// Malformed messages are 1 kB to this size (spread evenly).
+const MAX_BYTES = Number(process.env.BENCH_FLOOD_MAX_BYTES ?? 60_000);
 const PROJECT = 'bench-flood';
 const TOPIC = 'main.octue.twined.services';
 const SERVICE = 'bench/flooded:1.0.0';
@@ -49,7 +51,7 @@ const questionAttributes = (questionUuid) =>
 // undecodable bytes, JSON that is no event, a question without its attributes, and a question breaking the schema.
 function malformed(i) {
   const base = { recipient: SERVICE, sender_type: 'PARENT' };
-  const size = 1_000 + ((i * 7_919) % 60_000);
+  const size = 1_000 + ((i * 7_919) % MAX_BYTES);
   switch (i % 4) {
     case 0:
       return { data: randomBytes(size), attributes: base };
