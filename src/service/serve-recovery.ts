@@ -1,5 +1,5 @@
-import type { ActiveSubscription } from '../core/ports/transport';
-import { InvalidInputException, SubscriptionLost } from '../errors';
+import type { ActiveSubscription, Transport } from '../core/ports/transport';
+import { InvalidInputException, SubscriptionLost, TopicNotFound } from '../errors';
 import type { Clock } from './clock';
 import type { Logger } from './logging';
 
@@ -128,4 +128,62 @@ export async function recoverSubscription(params: RecoveryParams): Promise<Activ
     `it could not be re-created and re-subscribed to in ${policy.attempts} attempts.`,
     { cause: lastError },
   );
+}
+
+/** What {@link watchTopic} needs. */
+export interface TopicWatchParams {
+  readonly transport: Pick<Transport, 'topicExists' | 'topicName'>;
+  readonly subscriptionName: string;
+  /** How often to check, in ms. */
+  readonly intervalMs: number;
+  /** Told when the topic is gone or Pub/Sub could not be reached twice in a row. */
+  readonly onLost: (error: SubscriptionLost) => void;
+  /** While this returns true (recovering), checks are skipped. */
+  readonly paused: () => boolean;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** Consecutive failed checks that count as a lost connection (one may be a blip). */
+export const TOPIC_CHECK_FAILURES_ALLOWED = 2;
+
+/**
+ * Watches the services topic while serving. The client retries a broken stream for as long as Pub/Sub is unreachable
+ * and says nothing when the topic is deleted, so without this a service could wait for ever on a dead connection or a
+ * detached subscription: both are reported as a loss, which serving then recovers from or ends with.
+ * @param params - The transport, subscription, interval, callbacks, clock and logger.
+ * @returns Stops watching.
+ */
+export function watchTopic(params: TopicWatchParams): () => void {
+  const { transport, subscriptionName, logger } = params;
+  let failures = 0;
+  let checking = false;
+  const check = async (): Promise<void> => {
+    try {
+      const exists = await transport.topicExists();
+      failures = 0;
+      if (exists) return;
+      params.onLost(
+        new SubscriptionLost(subscriptionName, `its topic '${transport.topicName}' no longer exists.`, {
+          cause: new TopicNotFound(transport.topicName),
+        }),
+      );
+    } catch (error) {
+      failures += 1;
+      logger.warning('Checking the topic failed (%d in a row): %s', failures, String(error));
+      if (failures < TOPIC_CHECK_FAILURES_ALLOWED) return;
+      failures = 0;
+      params.onLost(
+        new SubscriptionLost(subscriptionName, `Pub/Sub could not be reached ${TOPIC_CHECK_FAILURES_ALLOWED} times.`, {
+          cause: error,
+        }),
+      );
+    }
+  };
+  const handle = params.clock.setInterval(() => {
+    if (checking || params.paused()) return;
+    checking = true;
+    void check().finally(() => (checking = false));
+  }, params.intervalMs);
+  return () => params.clock.clearInterval(handle);
 }

@@ -6,7 +6,7 @@ import type { SubscriptionLost } from '../errors';
 import { systemClock } from './clock';
 import type { Clock } from './clock';
 import type { Logger } from './logging';
-import { recoverSubscription, recoveryPolicy } from './serve-recovery';
+import { recoverSubscription, recoveryPolicy, watchTopic } from './serve-recovery';
 import type { SubscriptionRecovery } from './serve-recovery';
 
 /** Options for serving questions from a subscription (Octue's `Service.serve`). */
@@ -38,6 +38,11 @@ export interface ServeOptions {
    * or (the default, attempts 0) end serving with `SubscriptionLost`.
    */
   readonly recovery?: SubscriptionRecovery;
+  /**
+   * Checks the services topic every this many milliseconds while serving: a deleted topic, or Pub/Sub unreachable
+   * twice in a row, counts as a lost subscription (see `recovery`). Default: no checks.
+   */
+  readonly topicCheckIntervalMs?: number;
 }
 
 /** What {@link serveQuestions} needs. */
@@ -125,6 +130,10 @@ export async function serveQuestions(params: ServeQuestionsParams): Promise<void
   }
   const flowControl = assertFlowControl(options.flowControl ?? DEFAULT_FLOW_CONTROL);
   const policy = recoveryPolicy(options.recovery);
+  const checkMs = options.topicCheckIntervalMs;
+  if (checkMs !== undefined && !(Number.isFinite(checkMs) && checkMs > 0)) {
+    throw new InvalidInputException(`topicCheckIntervalMs must be a number of milliseconds > 0; received ${checkMs}.`);
+  }
   logger.info("Starting <Service('%s')>.", serviceId);
   if (!(await transport.topicExists())) {
     throw new ServiceNotFound(
@@ -147,8 +156,8 @@ export async function serveQuestions(params: ServeQuestionsParams): Promise<void
   }
   // Each subscribe gets its own "lost" promise: a loss reported by a retired subscriber must not end the new one.
   let lost!: Promise<SubscriptionLost>;
+  let reportLost: (error: SubscriptionLost) => void = () => undefined;
   const subscribe = (): Promise<ActiveSubscription> => {
-    let reportLost!: (error: SubscriptionLost) => void;
     lost = new Promise((resolve) => (reportLost = resolve));
     return transport.subscribe(
       spec.name,
@@ -167,8 +176,22 @@ export async function serveQuestions(params: ServeQuestionsParams): Promise<void
   // Pending promises do not keep Node running: if every stream died, the process would exit 0 with serve() pending.
   // This handle keeps it alive until serving has really ended (resolved or rejected).
   const keepAlive = setInterval(() => undefined, 1 << 30);
+  const clock = params.clock ?? systemClock;
   let active: ActiveSubscription | undefined;
+  let recovering = false;
   const retired: Promise<void>[] = [];
+  const unwatch =
+    checkMs === undefined
+      ? () => undefined
+      : watchTopic({
+          transport,
+          subscriptionName: spec.name,
+          intervalMs: checkMs,
+          onLost: (error) => reportLost(error),
+          paused: () => recovering,
+          clock,
+          logger,
+        });
   try {
     active = await subscribe();
     logger.info("You can now ask this service questions at '%s'.", serviceId);
@@ -182,6 +205,7 @@ export async function serveQuestions(params: ServeQuestionsParams): Promise<void
         active.close().catch((error: unknown) => logger.exception('Closing a lost subscriber failed.', error)),
       );
       active = undefined;
+      recovering = true;
       active = await recoverSubscription({
         subscriptionName: spec.name,
         policy,
@@ -191,15 +215,17 @@ export async function serveQuestions(params: ServeQuestionsParams): Promise<void
           return subscribe();
         },
         stopping,
-        clock: params.clock ?? systemClock,
+        clock,
         random: params.random ?? Math.random,
         logger,
       });
+      recovering = false;
       if (active === undefined) break;
     }
     logger.info("Stopping <Service('%s')>.", serviceId);
   } finally {
     stop.cancel();
+    unwatch();
     clearInterval(keepAlive);
     await closeWithin(active, retired, grace, logger);
     if (options.deleteSubscriptionOnExit) {

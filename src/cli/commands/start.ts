@@ -11,6 +11,8 @@ import { cliLogger } from '../logging';
 
 /** How long stopping waits for the questions being answered before giving up on them. */
 const STOP_GRACE_PERIOD_MS = 30_000;
+/** How often the services topic is checked while serving (a deleted topic or a dead connection ends in recovery). */
+const TOPIC_CHECK_INTERVAL_MS = 30_000;
 interface StartOptions {
   readonly serviceConfig?: string;
   readonly revisionTag?: string;
@@ -84,6 +86,7 @@ async function startCommand(context: CliContext, options: StartOptions, command:
         // A long-running server rides out an emulator restart or a deleted subscription (default 5 attempts); when
         // recovery fails, serve() rejects and the command exits 1 with one line saying so.
         recovery: { attempts: configuration.subscriptionRecoveryAttempts },
+        topicCheckIntervalMs: TOPIC_CHECK_INTERVAL_MS,
         onReady: (subscription) =>
           print(
             {

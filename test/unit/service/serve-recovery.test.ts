@@ -1,6 +1,7 @@
 // What serving does when its subscription is lost under it, on the in-memory twin: the broker deletes the
 // subscription (as an emulator restart does) and the backoff runs on a ManualClock.
-import { InvalidInputException, SubscriptionLost, TopicNotFound } from '../../../src/errors';
+import type { Transport } from '../../../src/core/ports/transport';
+import { InvalidInputException, SubscriptionLost, TopicNotFound, TransportError } from '../../../src/errors';
 import { createLogger, memoryLogSink, Service } from '../../../src/service';
 import type { ServeOptions } from '../../../src/service';
 import { recoveryDelayMs, recoveryPolicy } from '../../../src/service/serve-recovery';
@@ -19,7 +20,10 @@ afterEach(async () => {
 });
 
 /** Serves an answering service on a ManualClock until the test aborts; resolves once it is ready. */
-async function serve(options: ServeOptions): Promise<{
+async function serve(
+  options: ServeOptions,
+  transport: Transport = network.transport,
+): Promise<{
   serving: Promise<void>;
   clock: ManualClock;
   warnings: () => string[];
@@ -29,7 +33,7 @@ async function serve(options: ServeOptions): Promise<{
   const { sink, entries } = memoryLogSink();
   const service = new Service({
     serviceId: CHILD,
-    transport: network.transport,
+    transport,
     clock,
     logger: createLogger({ sinks: [{ sink }] }),
     runFunction: async () => ({ outputValues: { done: true } }),
@@ -135,6 +139,68 @@ describe('Function: serveQuestions (a lost subscription)', () => {
 
     await expect(serving).rejects.toThrow(InvalidInputException);
     await expect(serving).rejects.toThrow(name);
+    expect(network.broker.subscriptionNames()).not.toContain(SUBSCRIPTION);
+  });
+});
+
+/** The in-memory transport, except that topic look-ups fail while `reachable` is false (Pub/Sub out of reach). */
+function unreachableAtWill(inner: Transport): Transport & { reachable: boolean } {
+  const twin = Object.create(inner) as Transport & { reachable: boolean };
+  twin.reachable = true;
+  twin.topicExists = () =>
+    twin.reachable ? inner.topicExists() : Promise.reject(new TransportError('Pub/Sub is unreachable.'));
+  return twin;
+}
+
+describe('Function: serveQuestions (topicCheckIntervalMs)', () => {
+  it('ends with SubscriptionLost caused by TopicNotFound when the topic is deleted under it', async () => {
+    // Prepare
+    const { serving, clock } = await serve({ topicCheckIntervalMs: 30_000 });
+
+    // Act
+    network.broker.deleteTopic(network.transport.topicName);
+    clock.tick(30_000);
+
+    // Assess
+    const error = await serving.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SubscriptionLost);
+    expect((error as SubscriptionLost).cause).toBeInstanceOf(TopicNotFound);
+  });
+
+  it('ends with SubscriptionLost after two failed checks in a row, but not after one', async () => {
+    // Prepare
+    const transport = unreachableAtWill(network.transport);
+    const { serving, clock, stop } = await serve({ topicCheckIntervalMs: 1000 }, transport);
+    let settled = false;
+    serving.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    const tick = async (): Promise<void> => {
+      clock.tick(1000);
+      for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    };
+
+    // Act: one failure, then a success (the count starts again), then two failures.
+    transport.reachable = false;
+    await tick();
+    transport.reachable = true;
+    await tick();
+    transport.reachable = false;
+    await tick();
+    const settledAfterOneFailureInARow = settled;
+    await tick();
+
+    // Assess
+    expect(settledAfterOneFailureInARow).toBe(false);
+    await expect(serving).rejects.toThrow(/could not be reached 2 times/);
+    stop();
+  });
+
+  it('refuses a topicCheckIntervalMs that is not a number > 0', async () => {
+    const service = new Service({ serviceId: CHILD, transport: network.transport, runFunction: async () => ({}) });
+
+    await expect(service.serve({ topicCheckIntervalMs: 0, timeoutMs: 1 })).rejects.toThrow(InvalidInputException);
     expect(network.broker.subscriptionNames()).not.toContain(SUBSCRIPTION);
   });
 });
