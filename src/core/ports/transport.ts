@@ -111,10 +111,12 @@ export interface FlowControl {
 }
 
 /**
- * The flow control subscribers use unless told otherwise: 100 messages and 64 MiB. The Pub/Sub client's own default
- * (1 000 messages, 100 MB) lets a flood of cheap, immediately acked messages pile up faster than they are handled.
+ * The flow control subscribers use unless told otherwise: 1 000 messages and 64 MiB, enforced (the Pub/Sub client's
+ * own default lets any batch through past its bounds). Fewer messages cost throughput without saving memory: a
+ * served service answers questions concurrently, so 100 cut askMultiple(500) from about 300 to 200 questions/s
+ * (bench/cases/questions-throughput.mjs), while the flood's peak RSS was the same (bench/cases/flood-rss.mjs).
  */
-export const DEFAULT_FLOW_CONTROL: FlowControl = { maxMessages: 100, maxBytes: 64 * 1024 * 1024 };
+export const DEFAULT_FLOW_CONTROL: FlowControl = { maxMessages: 1000, maxBytes: 64 * 1024 * 1024 };
 
 /**
  * Checks flow-control settings.

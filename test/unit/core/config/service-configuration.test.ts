@@ -86,7 +86,7 @@ describe('Function: loadServiceConfiguration', () => {
       allowedLocalRoots: [],
       allowedUrlHosts: [],
       allowedBuckets: undefined,
-      maxOutstandingMessages: 100,
+      maxOutstandingMessages: 1000,
       maxOutstandingBytes: 64 * 1024 * 1024,
       subscriptionRecoveryAttempts: 5,
     });
