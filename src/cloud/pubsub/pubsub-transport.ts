@@ -223,8 +223,8 @@ export class PubSubTransport implements Transport {
     // allowExcessMessages false: messages of a pull beyond the bounds wait in the client instead of being handed over
     // at once; the bounds also go to the server with the streaming pull (Pub/Sub honours them, the emulator does
     // not). One stream instead of the client's five: a subscriber needs no more, and on the emulator each stream
-    // pushes messages regardless of the bounds (bench/cases/flood-rss.mjs, 100 messages leased: 352 MB peak RSS with five
-    // streams, 270 MB with one, under 4 000 malformed messages of up to 200 kB).
+    // pushes messages regardless of the bounds (bench/cases/flood-rss.mjs, 100 messages leased: 352 MB peak RSS
+    // with five streams, 270 MB with one, under 4 000 malformed messages of up to 200 kB).
     const subscription = this.client.subscription(name, {
       flowControl: { maxMessages: flowControl.maxMessages, maxBytes: flowControl.maxBytes, allowExcessMessages: false },
       streamingOptions: { maxStreams: 1 },
