@@ -108,6 +108,8 @@ export function buildFunctionSpec(settings: DeploySettings, fn: FunctionSettings
       environmentVariables: functionEnvironment(settings, fn),
       ...(fn.maxInstances === undefined ? {} : { maxInstanceCount: fn.maxInstances }),
       ...(fn.minInstances === undefined ? {} : { minInstanceCount: fn.minInstances }),
+      // Set explicitly rather than trusting the platform default: one question at a time bounds an instance's memory.
+      maxInstanceRequestConcurrency: 1,
       ...(fn.serviceAccountEmail === undefined ? {} : { serviceAccountEmail: fn.serviceAccountEmail }),
       ingressSettings: 'ALLOW_ALL',
       allTrafficOnLatestRevision: true,
@@ -136,6 +138,7 @@ export function functionUpdateMask(spec: FunctionSpec): string[] {
     'build_config.source',
     'service_config.available_memory',
     'service_config.timeout_seconds',
+    'service_config.max_instance_request_concurrency',
     'service_config.environment_variables',
     'service_config.ingress_settings',
     'service_config.all_traffic_on_latest_revision',

@@ -44,6 +44,11 @@ export interface FunctionServiceSpec {
   readonly maxInstanceCount?: number;
   /** Instances kept warm, when set. */
   readonly minInstanceCount?: number;
+  /**
+   * Requests one instance handles at once. Always 1: each question runs alone in its instance, so a flood of pushes
+   * scales out (up to `maxInstanceCount`) instead of piling up in one instance's memory.
+   */
+  readonly maxInstanceRequestConcurrency: 1;
   /** The runtime service account; Google's default (the Compute Engine default account) when unset. */
   readonly serviceAccountEmail?: string;
   /** Who may reach the function over the network; Pub/Sub push needs `ALLOW_ALL` (IAM still checks the caller). */

@@ -16,6 +16,7 @@ const SPEC = {
     availableMemory: '256Mi',
     timeoutSeconds: 60,
     environmentVariables: { A: '1' },
+    maxInstanceRequestConcurrency: 1 as const,
     ingressSettings: 'ALLOW_ALL' as const,
     allTrafficOnLatestRevision: true as const,
   },

@@ -57,6 +57,7 @@ describe('Function: buildDeployPlan', () => {
         availableMemory: '1024Mi',
         timeoutSeconds: 540,
         maxInstanceCount: 20,
+        maxInstanceRequestConcurrency: 1,
         ingressSettings: 'ALLOW_ALL',
       },
       environment: 'GEN_2',
@@ -199,6 +200,8 @@ describe('Function: functionUpdateMask', () => {
     const [csvStats, aggregator] = settings.functions.map((fn) => functionUpdateMask(buildFunctionSpec(settings, fn)));
 
     expect(csvStats).toContain('service_config.max_instance_count');
+    // One question per instance at a time, always, so a flood scales out instead of filling one instance's memory.
+    expect(aggregator).toContain('service_config.max_instance_request_concurrency');
     expect(aggregator).not.toContain('service_config.max_instance_count');
     expect(aggregator).not.toContain('service_config.service_account_email');
     expect(aggregator).toEqual(
