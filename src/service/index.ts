@@ -7,6 +7,7 @@
 export { Service, DEFAULT_HEARTBEAT_INTERVAL_MS } from './service';
 export type { ServiceOptions, AnswerOutcome } from './service';
 export type { ServeOptions } from './serve';
+export type { EventRoute, RoutedEvent } from './event-routes';
 export { parseQuestion, isReceivedMessage } from './question';
 export type { QuestionInput, ParsedQuestion } from './question';
 export { Responder } from './responder';
@@ -14,7 +15,7 @@ export type { ResponderParams } from './responder';
 export { ObjectStoreClaims, InProcessClaims } from './claims';
 export type { QuestionClaims, QuestionAttempt } from './claims';
 export { Runner } from './runner';
-export type { RunnerOptions } from './runner';
+export type { RunnerOptions, AnalysisExtension } from './runner';
 export { Analysis, hashValues } from './analysis';
 export type { AnalysisInit, FinaliseOptions, StrandHashes } from './analysis';
 export { hasOutputValues, prepareOutputs } from './outputs';

@@ -42,6 +42,16 @@ class SharedLoad<T> {
   }
 }
 
+/**
+ * Adds a Skein extension's API to each analysis before its app runs (e.g. `analysis.federation`), from the run's
+ * parameters (such as the question's extension attributes). It may return a function the Runner calls once the app
+ * has finished, whether or not it succeeded, to release what the extension holds.
+ */
+export type AnalysisExtension = (
+  analysis: Analysis,
+  params: RunParams,
+) => void | (() => Promise<void>) | Promise<void | (() => Promise<void>)>;
+
 /** Everything a Runner is built from (Octue's `Runner` arguments plus the ports Skein injects). */
 export interface RunnerOptions {
   /** The app: a function, a class with `run()`, a module, or an app directory. */
@@ -80,6 +90,8 @@ export interface RunnerOptions {
   readonly env?: MutableEnvironment;
   readonly logger?: Logger;
   readonly clock?: Clock;
+  /** Extensions that add their API to each analysis (e.g. federation's `federationExtension`). */
+  readonly analysisExtensions?: readonly AnalysisExtension[];
 }
 
 /**
@@ -244,7 +256,12 @@ export class Runner {
       if (saveDiagnostics !== 'SAVE_DIAGNOSTICS_OFF') await diagnostics.upload();
       throw error;
     };
+    const releases: (() => Promise<void>)[] = [];
     try {
+      for (const extend of options.analysisExtensions ?? []) {
+        const release = await extend(analysis, params);
+        if (typeof release === 'function') releases.push(release);
+      }
       const app = await this.app.get(() => loadApp(options.app));
       const returned = await app(analysis);
       if (isReturnedOutputs(returned)) {
@@ -255,6 +272,7 @@ export class Runner {
       await crashed(error, 'App failed.');
     } finally {
       analysis.stopPeriodicMonitorMessages();
+      await Promise.all(releases.map((release) => release().catch(() => undefined)));
       // The analysis asks nothing more: free the children's answer subscriptions now rather than after their linger.
       await Promise.all(Object.values(children).map((child) => child.close?.().catch(() => undefined)));
     }

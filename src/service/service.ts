@@ -2,12 +2,15 @@ import type { AttributeSources, ExceptionEvent, ResultEvent } from '../core/even
 import type { ObjectStore } from '../core/ports/object-store';
 import type { Transport } from '../core/ports/transport';
 import { validateSruid } from '../core/service-id';
+import { pickExtensionAttributes } from '../core/events';
 import { InvalidEvent, InvalidInputException } from '../errors';
 import { InProcessClaims, ObjectStoreClaims } from './claims';
 import type { QuestionClaims } from './claims';
 import { systemClock } from './clock';
 import type { Clock, TimerHandle } from './clock';
 import { reportInvalidQuestion, routableQuestionAttributes } from './invalid-question';
+import { findRoute } from './event-routes';
+import type { EventRoute } from './event-routes';
 import { createLogger, runWithLogContext } from './logging';
 import type { Logger } from './logging';
 import { isReceivedMessage, parseQuestion } from './question';
@@ -48,6 +51,11 @@ export interface ServiceOptions {
   readonly clock?: Clock;
   /** Clock and UUID sources for event attributes. */
   readonly attributeSources?: AttributeSources;
+  /**
+   * Routes for messages of Skein extensions (e.g. federation messages) that arrive on the service's subscription:
+   * a matching message goes to its route instead of being read as a question.
+   */
+  readonly eventRoutes?: readonly EventRoute[];
 }
 
 /** How answering one question ended. `answer` never throws: every outcome is reported here. */
@@ -75,7 +83,9 @@ export type AnswerOutcome =
   /** The attempt was already claimed (a redelivery or republication): acknowledged and dropped. */
   | { readonly status: 'duplicate'; readonly questionUuid: string; readonly retryCount: number }
   /** The claim could not be decided (e.g. the store failed): the message was nacked for redelivery. */
-  | { readonly status: 'unclaimed'; readonly questionUuid: string; readonly error: unknown };
+  | { readonly status: 'unclaimed'; readonly questionUuid: string; readonly error: unknown }
+  /** The message belonged to an extension's route (`route`); `error` when the route failed (it was then nacked). */
+  | { readonly status: 'routed'; readonly route: string; readonly error?: unknown };
 
 function settle(input: QuestionInput, action: 'ack' | 'nack'): void {
   if (isReceivedMessage(input)) input[action]();
@@ -97,6 +107,7 @@ export class Service {
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly sources: AttributeSources | undefined;
+  private readonly routes: readonly EventRoute[];
 
   /**
    * @param options - Identity, ports and run function.
@@ -125,6 +136,7 @@ export class Service {
     this.logger = (options.logger ?? createLogger()).child('service');
     this.clock = options.clock ?? systemClock;
     this.sources = options.attributeSources;
+    this.routes = options.eventRoutes ?? [];
     this.claims =
       options.claims ??
       (options.objectStore !== undefined && options.claimsLocation !== undefined
@@ -148,6 +160,8 @@ export class Service {
    * @returns How it ended.
    */
   async answer(input: QuestionInput): Promise<AnswerOutcome> {
+    const routed = findRoute(this.routes, input);
+    if (routed !== undefined) return this.routeEvent(input, routed.route, routed.event);
     this.logger.info('%s received a question.', this.toString());
     let question: ParsedQuestion;
     try {
@@ -187,7 +201,24 @@ export class Service {
         this.id,
       );
     }
-    return this.respond(question);
+    return this.respond(question, pickExtensionAttributes(input.attributes));
+  }
+
+  // A route's message is acknowledged once the route has handled it and nacked when it failed, so it is redelivered.
+  private async routeEvent(
+    input: QuestionInput,
+    route: EventRoute,
+    event: Parameters<EventRoute['handle']>[0],
+  ): Promise<AnswerOutcome> {
+    try {
+      await route.handle(event);
+      settle(input, 'ack');
+      return { status: 'routed', route: route.name };
+    } catch (error) {
+      settle(input, 'nack');
+      this.logger.exception(`The ${route.name} route failed on a message; it will be redelivered.`, error);
+      return { status: 'routed', route: route.name, error };
+    }
   }
 
   /**
@@ -229,7 +260,10 @@ export class Service {
     return { status: 'invalid', error: invalid, questionUuid, exception };
   }
 
-  private async respond(question: ParsedQuestion): Promise<AnswerOutcome> {
+  private async respond(
+    question: ParsedQuestion,
+    extensionAttributes: Readonly<Record<string, string>>,
+  ): Promise<AnswerOutcome> {
     const { attributes, event } = question;
     const questionUuid = attributes.question_uuid;
     const responder = new Responder({
@@ -266,6 +300,7 @@ export class Service {
           originatorQuestionUuid: attributes.originator_question_uuid,
           originator: attributes.originator,
           handleMonitorMessage: (data) => responder.monitorMessage(data),
+          extensionAttributes,
         }),
       );
       const result = await responder.result(outputs);

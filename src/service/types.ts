@@ -120,6 +120,8 @@ export interface RunParams {
   readonly handleMonitorMessage?: (data: unknown) => void;
   /** Extra log sinks for the run (e.g. forwarding to the parent). */
   readonly logSinks?: readonly LevelledSink[];
+  /** The question's `skein_…` extension attributes (e.g. a federation context), as received: unchecked. */
+  readonly extensionAttributes?: Readonly<Record<string, string>>;
 }
 
 /** Runs one analysis for a question (Octue's `run_function`); `Runner.run` is one. */
