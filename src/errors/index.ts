@@ -94,3 +94,14 @@ export {
   DeployResourceConflict,
 } from './deploy';
 export type { DeployRequestContext } from './deploy';
+export {
+  FederationError,
+  UnknownParticipant,
+  ReservedMessageKey,
+  FederationMessageTooLarge,
+  InvalidFederationMessage,
+  FederationRoleError,
+  ParticipantFailed,
+  FederationPublishFailed,
+  FederationClosed,
+} from './federation';
