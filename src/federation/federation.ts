@@ -1,6 +1,16 @@
-import { FederationClosed, InvalidFederationMessage, UnknownParticipant } from '../errors';
+import {
+  FederationClosed,
+  FederationRoleError,
+  InvalidInputException,
+  InvalidFederationMessage,
+  UnknownParticipant,
+} from '../errors';
 import { checkParticipants, encodeContext } from './context';
 import type { FederationContext } from './context';
+import { prepareFinalResults } from './final-results';
+import type { SubmitFinalResultOptions } from './final-results';
+import { IntermediateStore, isDataId } from './intermediate';
+import type { DataLocation, SavedData, TagOption } from './intermediate';
 import { Mailbox } from './mailbox';
 import { Messenger } from './messaging';
 import type { ResolvedFederationOptions } from './options';
@@ -22,6 +32,8 @@ export interface JoinParams {
   readonly context: FederationContext;
   /** This participant's role (`proxy` for a node without data sources). */
   readonly role: Role;
+  /** Told where final results were written (the aggregator's runtime adds them to the output manifest). */
+  readonly onFinalResults?: (directory: string) => Promise<void>;
 }
 
 /**
@@ -35,6 +47,8 @@ export class Federation {
   private readonly role: Role;
   private readonly others: readonly Participant[];
   private readonly messenger: Messenger;
+  private readonly data: IntermediateStore;
+  private readonly onFinalResults: JoinParams['onFinalResults'];
   /** Liveness of the other participants (status sync). */
   protected readonly status = new ParticipantStatus();
 
@@ -50,6 +64,17 @@ export class Federation {
     this.others = params.context.participants.filter((participant) => participant.nodeId !== self);
     const mailbox = new Mailbox(params.options.objectStore, params.options.mailboxRoot, this.context.analysisId, self);
     const started = params.options.clock.now().getTime();
+    const { objectStore, dataRoot, newUuid, clock } = params.options;
+    this.data = new IntermediateStore(
+      objectStore,
+      dataRoot,
+      this.context.projectId,
+      this.context.analysisId,
+      self,
+      newUuid,
+      () => clock.now(),
+    );
+    this.onFinalResults = params.onFinalResults;
     this.messenger = new Messenger({
       options: params.options,
       analysisId: params.context.analysisId,
@@ -196,6 +221,132 @@ export class Federation {
   }
 
   /**
+   * Submits the analysis's final result (aggregator only), with FLAME's rules for `multipleResults`, output types and
+   * file names. The files go to `<data root>/<analysis>/final/` and become the aggregator's output-manifest dataset.
+   * @param result - The result (an array with `multipleResults`).
+   * @param options - `outputType` (`str`, `bytes`, `json`; not `pickle`), `multipleResults`, `filename`, `localDp`.
+   * @returns `{status: 'success'}`, or one per result when several were submitted.
+   * @throws FederationRoleError on a node; InvalidInputException for bad options or results.
+   */
+  async submitFinalResult(
+    result: unknown,
+    options: SubmitFinalResultOptions = {},
+  ): Promise<{ status: 'success' } | { status: 'success' }[]> {
+    if (this.role !== 'aggregator') {
+      throw new FederationRoleError('Only the aggregator can submit final results.', this.role);
+    }
+    const { files, multiple } = prepareFinalResults(result, options, {
+      uniform: this.options.uniform,
+      now: this.options.clock.now(),
+      newUuid: this.options.newUuid,
+      logger: this.options.logger,
+    });
+    const directory = `${this.options.dataRoot}/${this.getAnalysisId()}/final`;
+    for (const file of files) {
+      await this.options.objectStore.upload(`${directory}/${file.name}`, file.contents, {
+        contentType: file.contentType,
+      });
+    }
+    await this.onFinalResults?.(directory);
+    const statuses = files.map(() => ({ status: 'success' as const }));
+    return multiple ? statuses : (statuses[0] as { status: 'success' });
+  }
+
+  /**
+   * Saves intermediate data: `local` to the project (optionally tagged, readable by later analyses of the project),
+   * or `global` as one object per recipient.
+   * @param data - JSON data or a Buffer.
+   * @param location - `local` or `global`.
+   * @param options - `remoteNodeIds` (required for global), `tag` (local only).
+   * @returns `{status, url, id}` for local data, or one per recipient for global data.
+   */
+  async saveIntermediateData(
+    data: unknown,
+    location: DataLocation,
+    options: { remoteNodeIds?: readonly string[]; tag?: string } = {},
+  ): Promise<SavedData | Record<string, SavedData>> {
+    if (location === 'local') {
+      if (options.remoteNodeIds !== undefined) throw new InvalidInputException('Local data has no recipients.');
+      return this.data.saveLocal(data, options.tag);
+    }
+    if (location !== 'global') throw new InvalidInputException(`Unknown data location '${String(location)}'.`);
+    if (options.tag !== undefined) throw new InvalidInputException('Tags apply to local data only.');
+    this.checkOthers(options.remoteNodeIds ?? []);
+    return this.data.saveGlobal(data, options.remoteNodeIds ?? []);
+  }
+
+  /**
+   * Reads intermediate data by id (local data of the project, or global data sent to this participant), or local
+   * data by tag.
+   * @returns The data; for a tag, the list chosen by `tagOption` (`all` by default).
+   */
+  async getIntermediateData(
+    location: DataLocation,
+    query: { id?: string; tag?: string; tagOption?: TagOption },
+  ): Promise<unknown> {
+    if (query.tag !== undefined) {
+      if (location !== 'local') throw new InvalidInputException('Tags apply to local data only.');
+      return this.data.readByTag(query.tag, query.tagOption ?? 'all');
+    }
+    if (query.id === undefined) throw new InvalidInputException('Give the id or (for local data) the tag.');
+    return this.data.readById(location, query.id);
+  }
+
+  /**
+   * @param filter - Only tags containing this.
+   * @returns The project's tags.
+   */
+  getLocalTags(filter?: string): Promise<string[]> {
+    return this.data.tags(filter);
+  }
+
+  /**
+   * FLAME's `send_intermediate_data`: saves the data globally for each receiver, then sends each its id in
+   * `{result_id: {[receiver]: id}}` with the usual acknowledgements and retries.
+   * @returns The send's result.
+   */
+  async sendIntermediateData(
+    receivers: readonly string[],
+    data: unknown,
+    options: SendMessageOptions & { category?: string } = {},
+  ): Promise<SendResult> {
+    const saved = (await this.saveIntermediateData(data, 'global', { remoteNodeIds: receivers })) as Record<
+      string,
+      SavedData
+    >;
+    const ids: Record<string, string> = {};
+    for (const [receiver, entry] of Object.entries(saved))
+      Object.defineProperty(ids, receiver, { value: entry.id, enumerable: true });
+    return this.sendMessage(receivers, options.category ?? 'intermediate_data', { result_id: ids }, options);
+  }
+
+  /**
+   * FLAME's `await_intermediate_data`: waits for the senders' messages and reads the data the **last** message of
+   * each names for this participant.
+   * @returns The data per sender, or `null` for a sender with none in time.
+   */
+  async awaitIntermediateData(
+    senders: readonly string[],
+    options: { category?: string; timeout?: number } = {},
+  ): Promise<Record<string, unknown>> {
+    const messages = await this.awaitMessages(senders, options.category ?? 'intermediate_data', {
+      timeout: options.timeout,
+    });
+    const result: Record<string, unknown> = {};
+    for (const sender of senders) {
+      const last = messages[sender]?.at(-1);
+      const ids = last?.body.result_id;
+      const id =
+        typeof ids === 'object' && ids !== null && Object.hasOwn(ids, this.getId())
+          ? (ids as Record<string, unknown>)[this.getId()]
+          : undefined;
+      const data = isDataId(id) ? await this.data.readById('global', id) : null;
+      Object.defineProperty(result, sender, { value: data, enumerable: true, writable: true });
+    }
+    return result;
+  }
+
+  /**
    * Status sync: records that a participant failed (its question's exception, or its heartbeat stopped), ending
    * every pending wait on it at once with `ParticipantFailed`.
    * @param participantId - The failed participant.
@@ -223,7 +374,8 @@ export class Federation {
     });
   }
 
-  private checkOthers(ids: readonly string[]): void {
+  /** @throws UnknownParticipant unless every id is another participant's. */
+  protected checkOthers(ids: readonly string[]): void {
     if (!Array.isArray(ids) || ids.length === 0) throw new UnknownParticipant(String(ids), this.getParticipantIds());
     for (const id of ids) {
       if (!this.others.some((participant) => participant.nodeId === id)) {

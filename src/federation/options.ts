@@ -7,6 +7,8 @@ import { validateSruid } from '../core/service-id';
 import { InvalidInputException } from '../errors';
 import { systemClock } from '../service';
 import type { Clock, Logger } from '../service';
+import { secureUniform } from './noise';
+import type { UniformSource } from './noise';
 
 /** FLAME documents "around 2 MB" per message; Skein enforces it (Pub/Sub itself allows 10 MB). */
 export const DEFAULT_MAX_MESSAGE_BYTES = 2_000_000;
@@ -33,6 +35,16 @@ export interface FederationOptions {
    * its own mailbox below it, so participants need not share a bucket.
    */
   readonly mailboxRoot: string;
+  /**
+   * The directory final results and intermediate data live under; default the mailbox root. Global intermediate data
+   * is read by its recipients from here, so participants exchanging it must share this location (as FLAME's hub
+   * bucket is shared).
+   */
+  readonly dataRoot?: string;
+  /** The aggregator's output-manifest dataset key the final results become; default `final_results`. */
+  readonly finalResultsDataset?: string;
+  /** Uniform numbers in [0, 1) for local differential privacy; default the secure source (tests inject a seeded one). */
+  readonly uniform?: UniformSource;
   /** The project: the configured scope that owns "local" data across analyses (never the GCP project implicitly). */
   readonly projectId: string;
   /** Largest message (data and attributes, in bytes) sent; default {@link DEFAULT_MAX_MESSAGE_BYTES}. */
@@ -56,6 +68,14 @@ export type ResolvedFederationOptions = Required<Omit<FederationOptions, 'logger
   readonly logger: Logger | undefined;
 };
 
+function cloudDirectory(name: string, location: string): string {
+  const trimmed = typeof location === 'string' ? location.replace(/\/+$/, '') : '';
+  if (!CLOUD_DIRECTORY_PATTERN.test(trimmed)) {
+    throw new InvalidInputException(`The ${name} must be a gs:// directory; received '${location}'.`);
+  }
+  return trimmed;
+}
+
 function positive(name: string, value: number): number {
   if (!Number.isFinite(value) || value <= 0) {
     throw new InvalidInputException(`${name} must be a positive number; received ${value}.`);
@@ -72,10 +92,8 @@ function positive(name: string, value: number): number {
  */
 export function resolveFederationOptions(options: FederationOptions): ResolvedFederationOptions {
   validateSruid(options.serviceId);
-  const mailboxRoot = options.mailboxRoot.replace(/\/+$/, '');
-  if (!CLOUD_DIRECTORY_PATTERN.test(mailboxRoot)) {
-    throw new InvalidInputException(`The mailbox root must be a gs:// directory; received '${options.mailboxRoot}'.`);
-  }
+  const mailboxRoot = cloudDirectory('mailbox root', options.mailboxRoot);
+  const dataRoot = cloudDirectory('data root', options.dataRoot ?? mailboxRoot);
   if (typeof options.projectId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(options.projectId)) {
     throw new InvalidInputException(`The federation project id must be a short name; received '${options.projectId}'.`);
   }
@@ -84,6 +102,9 @@ export function resolveFederationOptions(options: FederationOptions): ResolvedFe
     transport: options.transport,
     objectStore: options.objectStore,
     mailboxRoot,
+    dataRoot,
+    finalResultsDataset: options.finalResultsDataset ?? 'final_results',
+    uniform: options.uniform ?? secureUniform,
     projectId: options.projectId,
     maxMessageBytes: positive('maxMessageBytes', options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES),
     runDeadlineMs: positive('runDeadlineMs', options.runDeadlineMs ?? DEFAULT_RUN_DEADLINE_MS),

@@ -1,3 +1,4 @@
+import { Dataset, Manifest } from '../core/resources';
 import type { Analysis, AnalysisExtension, ChildAnswer, ChildQuestion, EventRoute, RunParams } from '../service';
 import { FederationRoleError, InvalidFederationMessage, InvalidInputException } from '../errors';
 import { decodeContext, encodeContext } from './context';
@@ -104,7 +105,21 @@ async function startFederation(
     participants: [{ nodeId: options.serviceId, nodeType: 'aggregator' }, ...nodes],
   };
   encodeContext(context); // Too many participants fail here, before anything is written or asked.
-  const federation = await AggregatorFederation.join({ options, context, role: 'aggregator' });
+  const federation = await AggregatorFederation.join({
+    options,
+    context,
+    role: 'aggregator',
+    // The final results become a dataset of the aggregator's output manifest (validated against its twine).
+    onFinalResults: async (directory) => {
+      const dataset = await Dataset.fromCloud(directory, { store: options.objectStore });
+      const current = analysis.outputManifest;
+      analysis.outputManifest = new Manifest({
+        id: current?.id,
+        name: current?.name,
+        datasets: Object.assign({}, current?.datasets, { [options.finalResultsDataset]: dataset }),
+      });
+    },
+  });
   analysis.federation = federation;
   const extensionAttributes = federation.questionAttributes();
   for (const { key, child } of children) {

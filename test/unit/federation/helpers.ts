@@ -9,7 +9,6 @@ import { LocalObjectStore } from '../../../src/cloud/storage/local-object-store'
 import { createFederationRuntime } from '../../../src/federation';
 import type { FederatedAnalysis, FederationOptions } from '../../../src/federation';
 import { Runner, Service } from '../../../src/service';
-import type { Clock } from '../../../src/service';
 import { Child, childFactory } from '../../../src/service/child';
 
 export const TOPIC = 'fed.octue.twined.services';
@@ -26,14 +25,15 @@ export type FederatedApp = (analysis: FederatedAnalysis) => unknown;
 export type SharedFederationOptions = Partial<Omit<FederationOptions, 'serviceId' | 'transport' | 'objectStore'>>;
 
 /**
- * An in-memory federation: real Services answering over one InMemoryTransport, each with its own LocalObjectStore
- * (participants share no bucket), with federation routes and analysis extensions, and a parent asking the aggregator.
+ * An in-memory federation: real Services answering over one InMemoryTransport, sharing one LocalObjectStore, with
+ * federation routes and analysis extensions, and a parent asking the aggregator.
  */
 export class FederationNetwork {
   readonly broker: InMemoryBroker;
   readonly transport: InMemoryTransport;
   readonly root = mkdtempSync(join(tmpdir(), 'skein-federation-'));
-  readonly stores = new Map<string, LocalObjectStore>();
+  /** One bucket directory shared by every participant, as FLAME's hub bucket is (global data needs it). */
+  readonly store = new LocalObjectStore({ root: join(this.root, 'storage') });
   private readonly stops: AbortController[] = [];
   private readonly serving: Promise<void>[] = [];
   private readonly children: Child[] = [];
@@ -48,21 +48,20 @@ export class FederationNetwork {
     return this;
   }
 
-  /** The object store of one service (made on first use). */
-  storeOf(serviceId: string): LocalObjectStore {
-    let store = this.stores.get(serviceId);
-    if (store === undefined) {
-      store = new LocalObjectStore({ root: join(this.root, serviceId.replace(/[/:]/g, '_')) });
-      this.stores.set(serviceId, store);
-    }
-    return store;
+  /** The object store of one service (the shared one; each keeps its mailbox in its own directory). */
+  storeOf(_serviceId: string): LocalObjectStore {
+    return this.store;
   }
 
   /** Serves a federated service running `app`, with children `{key: sruid}`. */
   async serve(
     serviceId: string,
     app: FederatedApp,
-    options: { children?: Record<string, string>; federation?: SharedFederationOptions; clock?: Clock } = {},
+    options: {
+      children?: Record<string, string>;
+      federation?: SharedFederationOptions;
+      twineExtras?: Record<string, unknown>;
+    } = {},
   ): Promise<void> {
     const keys = Object.keys(options.children ?? {});
     const federation = createFederationRuntime(
@@ -78,13 +77,15 @@ export class FederationNetwork {
       twine: Object.assign(
         { children: keys.map((key) => ({ key })) },
         keys.length > 0 ? { input_values_schema: {}, output_values_schema: {} } : {},
+        options.twineExtras,
       ),
       children: keys.map((key) => ({
         key,
         id: options.children?.[key] as string,
         backend: { name: 'GCPPubSubBackend', project_id: 'p' },
       })),
-      childFactory: childFactory({ transport: this.transport, answerSubscriptionLingerMs: 0 }),
+      childFactory: childFactory({ transport: this.transport, objectStore: this.store, answerSubscriptionLingerMs: 0 }),
+      objectStore: this.store,
       serviceId,
       analysisExtensions: [federation.analysisExtension],
     });
@@ -98,7 +99,13 @@ export class FederationNetwork {
 
   /** Asks the aggregator a question from the parent and returns its output values. */
   async ask(inputValues: unknown = {}, id = AGGREGATOR): Promise<unknown> {
-    const child = new Child({ id, transport: this.transport, parentSruid: PARENT, answerSubscriptionLingerMs: 0 });
+    const child = new Child({
+      id,
+      transport: this.transport,
+      objectStore: this.store,
+      parentSruid: PARENT,
+      answerSubscriptionLingerMs: 0,
+    });
     this.children.push(child);
     const { answer } = await child.ask({ inputValues, timeout: 60 });
     return (answer as { outputValues?: unknown }).outputValues;
