@@ -25,6 +25,7 @@
 export { createFederationRuntime, AggregatorFederation } from './runtime';
 export type { FederationRuntime, FederatedAnalysis, StartFederationOptions, NodeOutcome } from './runtime';
 export { Federation } from './federation';
+export { FederationCore } from './federation-core';
 export {
   DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_RUN_DEADLINE_MS,
@@ -33,6 +34,10 @@ export {
 } from './options';
 export type { FederationOptions } from './options';
 export type { FederationContext } from './context';
+export { OUTPUT_TYPE_EXTENSIONS } from './final-results';
+export type { OutputType, SubmitFinalResultOptions } from './final-results';
+export type { DataLocation, SavedData, TagOption } from './intermediate';
+export type { LocalDpParams, UniformSource } from './noise';
 export type {
   NodeType,
   Role,
