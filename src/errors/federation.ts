@@ -104,3 +104,19 @@ export class FederationPublishFailed extends FederationError {
 
 /** The federation was closed (its analysis ended) while something waited on it. */
 export class FederationClosed extends FederationError {}
+
+/**
+ * The analysis finished (this participant received `analysis_finished`, or called `analysisFinished()`): pending and
+ * later waits end with this. A federated app may simply let it propagate: the federation runtime tells the Runner that
+ * it ends the app normally, so the question is answered rather than failed.
+ */
+export class AnalysisFinished extends FederationClosed {
+  /** The analysis that finished. */
+  readonly analysisId: string;
+
+  /** @param analysisId - The analysis. */
+  constructor(analysisId: string) {
+    super(`The federated analysis '${analysisId}' has finished.`);
+    this.analysisId = analysisId;
+  }
+}

@@ -104,4 +104,5 @@ export {
   ParticipantFailed,
   FederationPublishFailed,
   FederationClosed,
+  AnalysisFinished,
 } from './federation';

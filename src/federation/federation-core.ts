@@ -1,4 +1,4 @@
-import { FederationClosed, InvalidFederationMessage, UnknownParticipant } from '../errors';
+import { AnalysisFinished, FederationClosed, InvalidFederationMessage, UnknownParticipant } from '../errors';
 import { checkParticipants, encodeContext } from './context';
 import type { FederationContext } from './context';
 import { Mailbox } from './mailbox';
@@ -36,6 +36,10 @@ export class FederationCore {
   protected readonly role: Role;
   private readonly others: readonly Participant[];
   private readonly messenger: Messenger;
+  private readonly mailbox: Mailbox;
+  private finished = false;
+  /** Epoch ms after which an otherwise unbounded wait gives up (the run deadline minus the margin). */
+  protected readonly unboundedDeadline: number;
   /** Liveness of the other participants (status sync). */
   protected readonly status = new ParticipantStatus();
 
@@ -58,7 +62,10 @@ export class FederationCore {
       status: this.status,
       checkParticipants: (ids) => this.checkOthers(ids),
       unboundedDeadline: started + params.options.runDeadlineMs - params.options.deadlineMarginMs,
+      onFinished: () => this.finish(),
     });
+    this.mailbox = mailbox;
+    this.unboundedDeadline = started + params.options.runDeadlineMs - params.options.deadlineMarginMs;
   }
 
   /**
@@ -210,6 +217,26 @@ export class FederationCore {
   /** Ends every pending wait with `FederationClosed` (the Runner calls it when the app has finished). */
   async close(): Promise<void> {
     this.status.close(new FederationClosed(`The federated analysis '${this.getAnalysisId()}' has ended here.`));
+  }
+
+  /** @returns Whether this participant has finished (it called `analysisFinished()` or was told so). */
+  isFinished(): boolean {
+    return this.finished;
+  }
+
+  /**
+   * Finishes this participant: persists its status (`executed`, progress 100) next to its mailbox, where any
+   * instance can read it, and ends every pending and later wait with `AnalysisFinished`.
+   */
+  protected async finish(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    await this.options.objectStore.upload(
+      `${this.mailbox.directory}/status.json`,
+      JSON.stringify({ status: 'executed', progress: 100, at: this.options.clock.now().toISOString() }),
+      { contentType: 'application/json' },
+    );
+    this.status.close(new AnalysisFinished(this.getAnalysisId()));
   }
 
   /** The context as the question attributes carry it. */

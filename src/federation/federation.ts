@@ -5,7 +5,9 @@ import { prepareFinalResults } from './final-results';
 import type { SubmitFinalResultOptions } from './final-results';
 import { IntermediateStore, isDataId } from './intermediate';
 import type { DataLocation, SavedData, TagOption } from './intermediate';
+import { ANALYSIS_FINISHED_CATEGORY } from './messaging';
 import type { SendMessageOptions, SendResult } from './types';
+import { waitForMailbox } from './waits';
 
 /**
  * One participant's view of a federated analysis: FLAME's core SDK (`FlameCoreSDK`) on Skein's serverless base. An
@@ -154,5 +156,68 @@ export class Federation extends FederationCore {
       Object.defineProperty(result, sender, { value: data, enumerable: true, writable: true });
     }
     return result;
+  }
+
+  /**
+   * FLAME's `ready_check`: rounds of one `ready_check` message (bounded by `attemptInterval` seconds) to the nodes
+   * that have not answered yet, 1 s apart, until all have answered or `timeout` seconds have passed (checked between
+   * rounds; default the run deadline). "Ready" means the node's route stored and acknowledged the message. The
+   * caller's list is never changed.
+   * @param nodes - Participant ids, or `all` (default).
+   * @param options - `attemptInterval` (default 30 s) and `timeout`.
+   * @returns Whether each node answered.
+   */
+  async readyCheck(
+    nodes: readonly string[] | 'all' = 'all',
+    options: { attemptInterval?: number; timeout?: number } = {},
+  ): Promise<Record<string, boolean>> {
+    const list = nodes === 'all' ? this.getParticipantIds() : [...nodes];
+    this.checkOthers(list);
+    const { clock } = this.options;
+    const deadline =
+      options.timeout === undefined ? this.unboundedDeadline : clock.now().getTime() + options.timeout * 1000;
+    const ready: Record<string, boolean> = {};
+    for (const node of list) Object.defineProperty(ready, node, { value: false, enumerable: true, writable: true });
+    let pending = list.filter((node) => this.status.failureOf(node) === undefined);
+    while (pending.length > 0) {
+      const { acknowledged } = await this.sendMessage(
+        pending,
+        'ready_check',
+        {},
+        {
+          timeout: options.attemptInterval ?? 30,
+        },
+      );
+      for (const node of acknowledged) ready[node] = true;
+      pending = pending.filter((node) => !ready[node] && this.status.failureOf(node) === undefined);
+      if (pending.length === 0 || clock.now().getTime() >= deadline) break;
+      await this.pause(1000);
+    }
+    return ready;
+  }
+
+  /**
+   * FLAME's `analysis_finished`: tells every other participant (5 attempts of 30 s; the last bounded by the run
+   * deadline, never unbounded), then records this participant's status as `executed` and ends its waits. The app
+   * should then return, which completes its question. A participant receiving the message finishes the same way:
+   * its waits end with `AnalysisFinished`, which its app may let propagate.
+   * @returns Who acknowledged the message.
+   */
+  async analysisFinished(): Promise<SendResult> {
+    const others = this.getParticipantIds();
+    const sent = await this.sendMessage(others, ANALYSIS_FINISHED_CATEGORY, {}, { maxAttempts: 5, attemptTimeout: 30 });
+    await this.finish();
+    return sent;
+  }
+
+  // FLAME sleeps 1 s between ready-check rounds; made from the clock so tests drive it.
+  private async pause(ms: number): Promise<void> {
+    await waitForMailbox({
+      check: async () => undefined,
+      directory: `${this.options.mailboxRoot}/.pause`,
+      deadline: this.options.clock.now().getTime() + ms,
+      clock: this.options.clock,
+      pollIntervalMs: ms,
+    });
   }
 }

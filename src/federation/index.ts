@@ -61,4 +61,5 @@ export {
   ParticipantFailed,
   FederationPublishFailed,
   FederationClosed,
+  AnalysisFinished,
 } from '../errors';

@@ -30,7 +30,12 @@ export interface MessengerInit {
   readonly checkParticipants: (ids: readonly string[]) => void;
   /** Epoch ms after which an otherwise unbounded wait gives up (the run deadline minus the margin). */
   readonly unboundedDeadline: number;
+  /** Finishes this participant when an `analysis_finished` message arrives (its waits then end). */
+  readonly onFinished: () => Promise<void>;
 }
+
+/** The category FLAME's `analysis_finished()` sends; a participant receiving it finishes. */
+export const ANALYSIS_FINISHED_CATEGORY = 'analysis_finished';
 
 const DEFAULT_ATTEMPT_TIMEOUT_SECONDS = 10;
 
@@ -199,8 +204,16 @@ export class Messenger {
           const failure = status.failureOf(sender);
           if (failure !== undefined && !received.has(sender)) throw failure;
         }
+        const unread = await mailbox.list('in', 'unread');
+        const finished = unread.find((stored) => stored.message.meta.category === ANALYSIS_FINISHED_CATEGORY);
+        if (category !== ANALYSIS_FINISHED_CATEGORY && finished !== undefined) {
+          // As FLAME's webhook: a participant told the analysis has finished finishes too, ending this wait.
+          await mailbox.markRead(finished);
+          await this.init.onFinished();
+          status.assertOpen();
+        }
         const found = new Map<string, FederationMessage[]>();
-        for (const stored of (await mailbox.list('in', 'unread')).filter(matches)) {
+        for (const stored of unread.filter(matches)) {
           if (!(await mailbox.markRead(stored))) continue;
           const list = found.get(stored.message.meta.sender) ?? [];
           list.push(Object.assign({}, stored.message, { meta: { ...stored.message.meta, status: 'read' } }));

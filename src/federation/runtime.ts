@@ -1,6 +1,6 @@
 import { Dataset, Manifest } from '../core/resources';
 import type { Analysis, AnalysisExtension, ChildAnswer, ChildQuestion, EventRoute, RunParams } from '../service';
-import { FederationRoleError, InvalidFederationMessage, InvalidInputException } from '../errors';
+import { AnalysisFinished, FederationRoleError, InvalidFederationMessage, InvalidInputException } from '../errors';
 import { decodeContext, encodeContext } from './context';
 import type { FederationContext } from './context';
 import { Federation } from './federation';
@@ -158,8 +158,11 @@ export function createFederationRuntime(options: FederationOptions): FederationR
       const role = hasData(analysis) ? 'default' : 'proxy';
       federated.federation = await Federation.join({ options: resolved, context, role });
     }
-    return async () => {
-      await federated.federation?.close();
+    return {
+      release: async () => {
+        await federated.federation?.close();
+      },
+      endsNormally: (error) => error instanceof AnalysisFinished,
     };
   };
   return { analysisExtension, eventRoute: federationRoute(resolved) };

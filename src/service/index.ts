@@ -15,7 +15,7 @@ export type { ResponderParams } from './responder';
 export { ObjectStoreClaims, InProcessClaims } from './claims';
 export type { QuestionClaims, QuestionAttempt } from './claims';
 export { Runner } from './runner';
-export type { RunnerOptions, AnalysisExtension } from './runner';
+export type { RunnerOptions, AnalysisExtension, AnalysisExtensionHandle } from './runner';
 export { Analysis, hashValues } from './analysis';
 export type { AnalysisInit, FinaliseOptions, StrandHashes } from './analysis';
 export { hasOutputValues, prepareOutputs } from './outputs';

@@ -42,15 +42,25 @@ class SharedLoad<T> {
   }
 }
 
+/** What an {@link AnalysisExtension} may give back for one analysis. */
+export interface AnalysisExtensionHandle {
+  /** Called once the app has finished, whether or not it succeeded, to release what the extension holds. */
+  release?(): Promise<void>;
+  /**
+   * Whether an error the app threw is the extension's normal way of ending it (e.g. federation's `AnalysisFinished`):
+   * the Runner then carries on as if the app had returned.
+   */
+  endsNormally?(error: unknown): boolean;
+}
+
 /**
  * Adds a Skein extension's API to each analysis before its app runs (e.g. `analysis.federation`), from the run's
- * parameters (such as the question's extension attributes). It may return a function the Runner calls once the app
- * has finished, whether or not it succeeded, to release what the extension holds.
+ * parameters (such as the question's extension attributes).
  */
 export type AnalysisExtension = (
   analysis: Analysis,
   params: RunParams,
-) => void | (() => Promise<void>) | Promise<void | (() => Promise<void>)>;
+) => void | AnalysisExtensionHandle | Promise<void | AnalysisExtensionHandle>;
 
 /** Everything a Runner is built from (Octue's `Runner` arguments plus the ports Skein injects). */
 export interface RunnerOptions {
@@ -256,11 +266,11 @@ export class Runner {
       if (saveDiagnostics !== 'SAVE_DIAGNOSTICS_OFF') await diagnostics.upload();
       throw error;
     };
-    const releases: (() => Promise<void>)[] = [];
+    const handles: AnalysisExtensionHandle[] = [];
     try {
       for (const extend of options.analysisExtensions ?? []) {
-        const release = await extend(analysis, params);
-        if (typeof release === 'function') releases.push(release);
+        const handle = await extend(analysis, params);
+        if (handle !== undefined) handles.push(handle);
       }
       const app = await this.app.get(() => loadApp(options.app));
       const returned = await app(analysis);
@@ -269,10 +279,10 @@ export class Runner {
         if ('outputManifest' in returned) analysis.outputManifest = returned.outputManifest as Manifest | undefined;
       }
     } catch (error) {
-      await crashed(error, 'App failed.');
+      if (!handles.some((handle) => handle.endsNormally?.(error) === true)) await crashed(error, 'App failed.');
     } finally {
       analysis.stopPeriodicMonitorMessages();
-      await Promise.all(releases.map((release) => release().catch(() => undefined)));
+      await Promise.all(handles.map((handle) => handle.release?.().catch(() => undefined)));
       // The analysis asks nothing more: free the children's answer subscriptions now rather than after their linger.
       await Promise.all(Object.values(children).map((child) => child.close?.().catch(() => undefined)));
     }
