@@ -7,7 +7,7 @@ import { IntermediateStore, isDataId } from './intermediate';
 import type { DataLocation, SavedData, TagOption } from './intermediate';
 import { ANALYSIS_FINISHED_CATEGORY } from './messaging';
 import type { SendMessageOptions, SendResult } from './types';
-import { waitForMailbox } from './waits';
+import { pause } from './waits';
 
 /**
  * One participant's view of a federated analysis: FLAME's core SDK (`FlameCoreSDK`) on Skein's serverless base. An
@@ -191,7 +191,7 @@ export class Federation extends FederationCore {
       for (const node of acknowledged) ready[node] = true;
       pending = pending.filter((node) => !ready[node] && this.status.failureOf(node) === undefined);
       if (pending.length === 0 || clock.now().getTime() >= deadline) break;
-      await this.pause(1000);
+      await pause(clock, 1000);
     }
     return ready;
   }
@@ -208,16 +208,5 @@ export class Federation extends FederationCore {
     const sent = await this.sendMessage(others, ANALYSIS_FINISHED_CATEGORY, {}, { maxAttempts: 5, attemptTimeout: 30 });
     await this.finish();
     return sent;
-  }
-
-  // FLAME sleeps 1 s between ready-check rounds; made from the clock so tests drive it.
-  private async pause(ms: number): Promise<void> {
-    await waitForMailbox({
-      check: async () => undefined,
-      directory: `${this.options.mailboxRoot}/.pause`,
-      deadline: this.options.clock.now().getTime() + ms,
-      clock: this.options.clock,
-      pollIntervalMs: ms,
-    });
   }
 }

@@ -17,7 +17,7 @@ import type {
   SendResult,
   StatusFilter,
 } from './types';
-import { waitForMailbox } from './waits';
+import { pause, waitForMailbox } from './waits';
 import { encodeMessage } from './wire';
 
 /** What a {@link Messenger} works with: the participant, its mailbox and what it knows of the others. */
@@ -38,6 +38,9 @@ export interface MessengerInit {
 export const ANALYSIS_FINISHED_CATEGORY = 'analysis_finished';
 
 const DEFAULT_ATTEMPT_TIMEOUT_SECONDS = 10;
+/** Publishing is retried this many times after a failure (FLAME retries 10 times at once; Skein backs off). */
+export const PUBLISH_RETRIES = 4;
+const PUBLISH_BACKOFF_MS = 200;
 
 function checkBody(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -274,11 +277,19 @@ export class Messenger {
     return doomed.length;
   }
 
+  // Retries a failed publish with exponential, jittered backoff (so many senders do not retry in step), then gives up
+  // with an error naming the receiver.
   private async publish(message: Parameters<typeof encodeMessage>[0]): Promise<void> {
-    try {
-      await this.init.options.transport.publish(encodeMessage(message).message);
-    } catch (error) {
-      throw new FederationPublishFailed(message.recipient, { cause: error });
+    const { transport, clock, uniform } = this.init.options;
+    const encoded = encodeMessage(message).message;
+    for (let retry = 0; ; retry += 1) {
+      try {
+        await transport.publish(encoded);
+        return;
+      } catch (error) {
+        if (retry >= PUBLISH_RETRIES) throw new FederationPublishFailed(message.recipient, { cause: error });
+        await pause(clock, PUBLISH_BACKOFF_MS * 2 ** retry * (0.5 + uniform() / 2));
+      }
     }
   }
 }

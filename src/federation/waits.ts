@@ -64,3 +64,19 @@ export async function waitForMailbox<T>(wait: MailboxWait<T>): Promise<T | undef
     stopInterrupts?.();
   }
 }
+
+/**
+ * Sleeps on the clock (so tests drive it), e.g. FLAME's 1 s between ready-check rounds or a publish retry's backoff.
+ * @param clock - The clock.
+ * @param ms - How long.
+ */
+export async function pause(clock: Clock, ms: number): Promise<void> {
+  await waitForMailbox({
+    check: async () => undefined,
+    // No mailbox is written here: only the clock ends the pause.
+    directory: '',
+    deadline: clock.now().getTime() + ms,
+    clock,
+    pollIntervalMs: ms,
+  });
+}
