@@ -105,6 +105,22 @@ export class Mailbox {
   }
 
   /**
+   * The highest message number among this participant's sent messages (0 when none), read from the record names
+   * alone, so that a new instance (a restart, another invocation) continues the numbering and never reuses an id.
+   * @returns The highest number sent so far.
+   */
+  async lastOutgoingNumber(): Promise<number> {
+    const { objects } = await this.listOrEmpty(`${this.directory}/out/`);
+    let highest = 0;
+    for (const object of objects) {
+      const id = decodeURIComponent(object.name.slice(object.name.lastIndexOf('/') + 1).replace(/\.json$/, ''));
+      const number = Number(/-(\d{1,15})-[0-9a-f]{4}$/.exec(id)?.[1] ?? 0);
+      if (number > highest) highest = number;
+    }
+    return highest;
+  }
+
+  /**
    * Marks a received message read, unless another waiter already did.
    * @param stored - The message as listed.
    * @returns Whether this call marked it (and so owns it).

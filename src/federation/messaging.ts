@@ -58,7 +58,9 @@ function checkSeconds(name: string, value: number | undefined): void {
 
 /** FLAME's message broker over Pub/Sub and a durable mailbox: sending with acks and retries, waiting, listing. */
 export class Messenger {
-  private number = 0;
+  // The numbering continues from earlier instances' records; concurrent first sends share the one lookup.
+  private base: Promise<number> | undefined;
+  private sent = 0;
 
   /** @param init - The participant, mailbox and status. */
   constructor(private readonly init: MessengerInit) {}
@@ -91,9 +93,12 @@ export class Messenger {
     checkSeconds('timeout', options.timeout);
     checkSeconds('attemptTimeout', options.attemptTimeout);
     status.assertOpen();
-    this.number += 1;
+    this.base ??= mailbox.lastOutgoingNumber();
+    const base = await this.base;
+    this.sent += 1;
+    const number = base + this.sent;
     const sender = config.serviceId;
-    const messageId = makeMessageId(sender, this.number, config.newUuid());
+    const messageId = makeMessageId(sender, number, config.newUuid());
     const start = clock.now().getTime();
     const wire = {
       analysisId: this.init.analysisId,
@@ -102,7 +107,7 @@ export class Messenger {
       messageId,
       body: checkedBody,
       createdAt: new Date(start).toISOString(),
-      number: this.number,
+      number,
       inReplyTo: options.inReplyTo ?? null,
     };
     // Measured before anything is published, for the longest receiver id (attributes count towards the size).
@@ -124,7 +129,7 @@ export class Messenger {
         recipients: [...receivers],
         createdAt: wire.createdAt,
         arrivedAt: null,
-        number: this.number,
+        number,
         inReplyTo: wire.inReplyTo,
       },
     });

@@ -190,6 +190,30 @@ describe('Class: Federation', () => {
       expect(received[NORTH]?.map((message) => message.body)).toEqual([{ n: 7 }]);
     });
 
+    it('continues the message numbering of an earlier instance, so a restarted sender never reuses an id', async () => {
+      // Prepare
+      await setUp();
+      await peers.serve(AGGREGATOR);
+      await peers.serve(NORTH);
+      await peers.join(AGGREGATOR);
+      const before = await peers.join(NORTH, { newUuid: () => '00000000-0000-0000-0000-000000000000' });
+      const first = await before.sendMessage([AGGREGATOR], 'c', {});
+
+      // Act: a restarted node whose uuid suffix happens to repeat.
+      const after = await peers.join(NORTH, { newUuid: () => '00000000-0000-0000-0000-000000000000' });
+      const [second, third] = await Promise.all([
+        after.sendMessage([AGGREGATOR], 'c', {}),
+        after.sendMessage([AGGREGATOR], 'c', {}),
+      ]);
+
+      // Assess
+      expect([first.messageId, second?.messageId, third?.messageId]).toEqual([
+        'fed/-1-0000',
+        'fed/-2-0000',
+        'fed/-3-0000',
+      ]);
+    });
+
     it('ends at once with ParticipantFailed naming the node when status sync reports it failed', async () => {
       // Prepare
       await setUp();
