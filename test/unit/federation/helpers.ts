@@ -9,6 +9,7 @@ import { LocalObjectStore } from '../../../src/cloud/storage/local-object-store'
 import { createFederationRuntime } from '../../../src/federation';
 import type { FederatedAnalysis, FederationOptions } from '../../../src/federation';
 import { Runner, Service } from '../../../src/service';
+import type { Clock } from '../../../src/service';
 import { Child, childFactory } from '../../../src/service/child';
 
 export const TOPIC = 'fed.octue.twined.services';
@@ -61,6 +62,8 @@ export class FederationNetwork {
       children?: Record<string, string>;
       federation?: SharedFederationOptions;
       twineExtras?: Record<string, unknown>;
+      /** The clock the service's children (the nodes' questions) run their timeouts and heartbeat watchdogs on. */
+      childClock?: Clock;
     } = {},
   ): Promise<void> {
     const keys = Object.keys(options.children ?? {});
@@ -84,7 +87,12 @@ export class FederationNetwork {
         id: options.children?.[key] as string,
         backend: { name: 'GCPPubSubBackend', project_id: 'p' },
       })),
-      childFactory: childFactory({ transport: this.transport, objectStore: this.store, answerSubscriptionLingerMs: 0 }),
+      childFactory: childFactory(
+        Object.assign(
+          { transport: this.transport, objectStore: this.store, answerSubscriptionLingerMs: 0 },
+          options.childClock === undefined ? {} : { clock: options.childClock },
+        ),
+      ),
       objectStore: this.store,
       serviceId,
       analysisExtensions: [federation.analysisExtension],

@@ -2,6 +2,7 @@ import { AnalysisFinished, ParticipantFailed } from '../../../src/federation';
 import type { FederatedAnalysis } from '../../../src/federation';
 import { AGGREGATOR, FederationNetwork, NORTH, SOUTH } from './helpers';
 import { drive, Peers } from './peers';
+import { deferred, ManualClock } from '../service/helpers';
 
 let network: FederationNetwork;
 
@@ -93,6 +94,42 @@ describe('Methods: readyCheck, analysisFinished', () => {
     expect(output.name).toBe(ParticipantFailed.name);
     expect(output.participantId).toBe(SOUTH);
     expect(output.message).toContain('south ran out of memory');
+  });
+});
+
+describe('Status sync (a lost heartbeat)', () => {
+  it('ends the aggregator`s wait with ParticipantFailed once a node`s heartbeat is lost', async () => {
+    // Prepare: north acknowledges its question, then hangs without heartbeats until the test releases it.
+    const release = deferred();
+    const childClock = new ManualClock();
+    await network.serve(NORTH, () => release.promise);
+    await network.serve(
+      AGGREGATOR,
+      async (analysis) => {
+        const federation = await analysis.startFederation({ nodes: ['north'] });
+        const error = await federation.awaitMessages([NORTH], 'partial').catch((caught: unknown) => caught);
+        analysis.outputValues = {
+          name: (error as Error).name,
+          participantId: (error as ParticipantFailed).participantId,
+        };
+      },
+      { children: { north: NORTH }, childClock },
+    );
+
+    // Act: advance only the clock of the aggregator's questions to its nodes, past the heartbeat limit (360 s).
+    let output: Record<string, string> | undefined;
+    const asking = network.ask().then((values) => {
+      output = values as Record<string, string>;
+    });
+    while (output === undefined) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      childClock.tick(30_000);
+    }
+    await asking;
+    release.resolve();
+
+    // Assess
+    expect(output).toEqual({ name: ParticipantFailed.name, participantId: NORTH });
   });
 });
 
