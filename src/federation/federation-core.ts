@@ -1,6 +1,7 @@
 import { AnalysisFinished, FederationClosed, InvalidFederationMessage, UnknownParticipant } from '../errors';
 import { checkParticipants, encodeContext } from './context';
 import type { FederationContext } from './context';
+import { IntermediateStore } from './intermediate';
 import { Mailbox } from './mailbox';
 import { Messenger } from './messaging';
 import type { ResolvedFederationOptions } from './options';
@@ -36,6 +37,8 @@ export class FederationCore {
   protected readonly role: Role;
   private readonly others: readonly Participant[];
   private readonly messenger: Messenger;
+  /** This participant's intermediate data (also where spilled message bodies go). */
+  protected readonly data: IntermediateStore;
   private readonly mailbox: Mailbox;
   private finished = false;
   /** Epoch ms after which an otherwise unbounded wait gives up (the run deadline minus the margin). */
@@ -55,7 +58,18 @@ export class FederationCore {
     this.others = params.context.participants.filter((participant) => participant.nodeId !== self);
     const mailbox = new Mailbox(params.options.objectStore, params.options.mailboxRoot, this.context.analysisId, self);
     const started = params.options.clock.now().getTime();
+    const { objectStore, dataRoot, newUuid, clock } = params.options;
+    this.data = new IntermediateStore(
+      objectStore,
+      dataRoot,
+      params.context.projectId,
+      params.context.analysisId,
+      self,
+      newUuid,
+      () => clock.now(),
+    );
     this.messenger = new Messenger({
+      data: this.data,
       options: params.options,
       analysisId: params.context.analysisId,
       mailbox,

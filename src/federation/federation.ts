@@ -3,7 +3,7 @@ import { FederationCore } from './federation-core';
 import type { JoinParams } from './federation-core';
 import { prepareFinalResults } from './final-results';
 import type { SubmitFinalResultOptions } from './final-results';
-import { IntermediateStore, isDataId } from './intermediate';
+import { isDataId } from './intermediate';
 import type { DataLocation, SavedData, TagOption } from './intermediate';
 import { ANALYSIS_FINISHED_CATEGORY } from './messaging';
 import type { SendMessageOptions, SendResult } from './types';
@@ -15,7 +15,6 @@ import { pause } from './waits';
  * question carries a federation context. Identity, participants and messaging come from {@link FederationCore}.
  */
 export class Federation extends FederationCore {
-  private readonly data: IntermediateStore;
   private readonly onFinalResults: JoinParams['onFinalResults'];
 
   /**
@@ -24,11 +23,6 @@ export class Federation extends FederationCore {
    */
   constructor(params: JoinParams) {
     super(params);
-    const { objectStore, dataRoot, newUuid, clock, serviceId } = params.options;
-    const { projectId, analysisId } = params.context;
-    this.data = new IntermediateStore(objectStore, dataRoot, projectId, analysisId, serviceId, newUuid, () =>
-      clock.now(),
-    );
     this.onFinalResults = params.onFinalResults;
   }
 

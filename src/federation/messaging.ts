@@ -6,6 +6,7 @@ import {
   ReservedMessageKey,
 } from '../errors';
 import { makeMessageId } from './ids';
+import type { IntermediateStore } from './intermediate';
 import type { Mailbox, StoredMessage } from './mailbox';
 import type { ResolvedFederationOptions } from './options';
 import type { ParticipantStatus } from './status';
@@ -23,6 +24,8 @@ import { encodeMessage } from './wire';
 /** What a {@link Messenger} works with: the participant, its mailbox and what it knows of the others. */
 export interface MessengerInit {
   readonly options: ResolvedFederationOptions;
+  /** Where bodies too large for a message go with `spill`. */
+  readonly data: IntermediateStore;
   readonly analysisId: string;
   readonly mailbox: Mailbox;
   readonly status: ParticipantStatus;
@@ -110,11 +113,20 @@ export class Messenger {
       number,
       inReplyTo: options.inReplyTo ?? null,
     };
-    // Measured before anything is published, for the longest receiver id (attributes count towards the size).
+    // Measured before anything is published, for each receiver (attributes count towards the size).
+    let spilled: Record<string, string> | undefined;
     for (const recipient of receivers) {
       const { sizeBytes } = encodeMessage(Object.assign({ recipient, attempt: maxAttempts }, wire));
       if (sizeBytes > config.maxMessageBytes) {
-        throw new FederationMessageTooLarge(sizeBytes, config.maxMessageBytes, category);
+        if (options.spill !== true) throw new FederationMessageTooLarge(sizeBytes, config.maxMessageBytes, category);
+        spilled = {};
+        break;
+      }
+    }
+    if (spilled !== undefined) {
+      // The body travels as global intermediate data, one object per receiver; the message carries its id only.
+      for (const [recipient, saved] of Object.entries(await this.init.data.saveGlobal(checkedBody, receivers))) {
+        setOwnProperty(spilled, recipient, saved.id);
       }
     }
     await mailbox.storeOutgoing({
@@ -140,7 +152,17 @@ export class Messenger {
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
       const pending = unanswered();
       if (pending.length === 0) break;
-      await Promise.all(pending.map((recipient) => this.publish(Object.assign({ recipient, attempt }, wire))));
+      await Promise.all(
+        pending.map((recipient) =>
+          this.publish(
+            Object.assign(
+              { recipient, attempt },
+              wire,
+              spilled === undefined ? {} : { body: {}, spilledBodyId: spilled[recipient] ?? null },
+            ),
+          ),
+        ),
+      );
       const now = clock.now().getTime();
       const attemptEnd =
         timeoutMs !== undefined

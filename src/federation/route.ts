@@ -1,7 +1,8 @@
-import { InvalidFederationMessage } from '../errors';
+import { InvalidFederationMessage, ObjectNotFound } from '../errors';
 import type { EventRoute } from '../service';
 import { decodeContext } from './context';
 import type { FederationContext } from './context';
+import { IntermediateStore } from './intermediate';
 import { Mailbox } from './mailbox';
 import type { ResolvedFederationOptions } from './options';
 import { decodeFederationEvent, encodeAck, EVENT_ATTRIBUTE } from './wire';
@@ -55,10 +56,30 @@ export function federationRoute(options: ResolvedFederationOptions): EventRoute 
     return context;
   };
 
-  const receiveMessage = async (mailbox: Mailbox, message: WireMessage): Promise<void> => {
+  // A spilled body is read from this service's own global data, by an id checked as a UUID: the message names
+  // nothing else. A body that is not a JSON object is refused like any malformed message.
+  const bodyOf = async (message: WireMessage, context: FederationContext): Promise<Record<string, unknown>> => {
+    if (!message.spilledBodyId) return message.body;
+    const data = new IntermediateStore(
+      options.objectStore,
+      options.dataRoot,
+      context.projectId,
+      message.analysisId,
+      self,
+      options.newUuid,
+      () => options.clock.now(),
+    );
+    const body = await data.readById('global', message.spilledBodyId);
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || Object.hasOwn(body, 'meta')) {
+      throw new InvalidFederationMessage('A spilled message body is not a JSON object without meta.');
+    }
+    return body as Record<string, unknown>;
+  };
+
+  const receiveMessage = async (mailbox: Mailbox, message: WireMessage, context: FederationContext): Promise<void> => {
     const arrivedAt = options.clock.now().toISOString();
     await mailbox.storeIncoming({
-      body: message.body,
+      body: await bodyOf(message, context),
       meta: {
         type: 'incoming',
         category: message.category,
@@ -100,8 +121,17 @@ export function federationRoute(options: ResolvedFederationOptions): EventRoute 
       if (event.sender === self || !context.participants.some((p) => p.nodeId === event.sender)) {
         return log(`A federation event from '${event.sender}', not a participant, was dropped.`);
       }
-      if (decoded.kind === 'message') await receiveMessage(mailbox, decoded.message);
-      else await mailbox.storeAck(decoded.ack.messageId, decoded.ack.sender, decoded.ack.arrivedAt);
+      if (decoded.kind === 'message') {
+        try {
+          await receiveMessage(mailbox, decoded.message, context);
+        } catch (error) {
+          // A spilled body that is missing or malformed can never become readable: drop it rather than redeliver.
+          if (error instanceof InvalidFederationMessage || error instanceof ObjectNotFound) {
+            return log('A federation message whose spilled body cannot be read was dropped.', error);
+          }
+          throw error;
+        }
+      } else await mailbox.storeAck(decoded.ack.messageId, decoded.ack.sender, decoded.ack.arrivedAt);
     },
   };
 }

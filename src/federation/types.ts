@@ -57,6 +57,11 @@ export interface SendMessageOptions {
   readonly attemptTimeout?: number;
   /** The id of the message this one answers; receivers can wait for replies with `inReplyTo`. */
   readonly inReplyTo?: string;
+  /**
+   * Send a body over the size limit through global intermediate data instead of refusing it: receivers get the body
+   * transparently. Needs a data root shared with the receivers.
+   */
+  readonly spill?: boolean;
 }
 
 /** What `sendMessage` resolves to. */

@@ -32,6 +32,8 @@ export interface WireMessage {
   readonly createdAt: string;
   readonly number: number;
   readonly inReplyTo: string | null;
+  /** With `spill`: the id of the global intermediate data holding the body (the body itself is then empty). */
+  readonly spilledBodyId?: string | null;
 }
 
 /** An acknowledgement as it travels (from the receiver back to the sender). */
@@ -71,6 +73,7 @@ const MESSAGE_DATA_SCHEMA = {
     created_at: TIME_SCHEMA,
     number: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
     in_reply_to: { type: ['string', 'null'], maxLength: 32 },
+    spilled_body: { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' },
   },
 } as const;
 const ACK_DATA_SCHEMA = {
@@ -93,6 +96,7 @@ export function encodeMessage(message: WireMessage): { message: OutgoingMessage;
       created_at: message.createdAt,
       number: message.number,
       in_reply_to: message.inReplyTo,
+      ...(message.spilledBodyId ? { spilled_body: message.spilledBodyId } : {}),
     }),
     'utf8',
   );
@@ -172,7 +176,13 @@ export function decodeFederationEvent(
   if (kind === 'ack') {
     return { kind, ack: Object.assign(common, { arrivedAt: (parsed as { arrived_at: string }).arrived_at }) };
   }
-  const fields = parsed as { body: Record<string, unknown>; created_at: string; number: number; in_reply_to: string };
+  const fields = parsed as {
+    body: Record<string, unknown>;
+    created_at: string;
+    number: number;
+    in_reply_to: string;
+    spilled_body?: string;
+  };
   return {
     kind,
     message: Object.assign(common, {
@@ -181,6 +191,7 @@ export function decodeFederationEvent(
       createdAt: fields.created_at,
       number: fields.number,
       inReplyTo: fields.in_reply_to,
+      spilledBodyId: fields.spilled_body ?? null,
     }),
   };
 }

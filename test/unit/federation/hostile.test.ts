@@ -38,6 +38,12 @@ function data(body: string): Buffer {
   return Buffer.from(`{"v":1,"body":${body},"created_at":"2026-01-01T00:00:00.000Z","number":1,"in_reply_to":null}`);
 }
 
+function spilled(id: string): Buffer {
+  return Buffer.from(
+    `{"v":1,"body":{},"created_at":"2026-01-01T00:00:00.000Z","number":1,"in_reply_to":null,"spilled_body":"${id}"}`,
+  );
+}
+
 describe('Function: federationRoute (hostile events)', () => {
   it.each([
     ['a malformed body', attributes(), Buffer.from('{"v":1,"body":[1]}')],
@@ -52,6 +58,8 @@ describe('Function: federationRoute (hostile events)', () => {
     ],
     ['another recipient', attributes({ recipient: SOUTH }), data('{}')],
     ['an analysis id that is a path', attributes({ analysis_id: '../other' }), data('{}')],
+    ['a spilled body that does not exist', attributes(), spilled('00000000-0000-0000-0000-000000000000')],
+    ['a spilled body named by a path', attributes(), spilled('../../global/x')],
   ])('drops %s without storing it or acknowledging it', async (_case, attrs, payload) => {
     // Prepare
     await peers.serve(AGGREGATOR);

@@ -128,6 +128,28 @@ describe('Class: Federation', () => {
     });
   });
 
+  describe('Method: sendMessage (spill)', () => {
+    it('sends an oversized body through intermediate data when asked, and the receiver gets it transparently', async () => {
+      // Prepare
+      await setUp();
+      await peers.serve(AGGREGATOR, { maxMessageBytes: 1000 });
+      await peers.serve(NORTH, { maxMessageBytes: 1000 });
+      const aggregator = await peers.join(AGGREGATOR, { maxMessageBytes: 1000 });
+      const north = await peers.join(NORTH, { maxMessageBytes: 1000 });
+      const body = { blob: 'x'.repeat(5000), n: 1 };
+
+      // Act
+      const sent = await aggregator.sendMessage([NORTH], 'model', body, { spill: true });
+      const received = await north.awaitMessages([AGGREGATOR], 'model', { timeout: 1 });
+
+      // Assess
+      expect(sent.acknowledged).toEqual([NORTH]);
+      expect(received[AGGREGATOR]?.map((message) => message.body)).toEqual([body]);
+      const published = peers.events({ skein_federation_event: 'message', recipient: NORTH });
+      expect(published.every((event) => event.data.length < 1000)).toBe(true);
+    });
+  });
+
   describe('Method: awaitMessages', () => {
     it('returns every unread match per sender, marks them read, and gives null for a sender with none in time', async () => {
       // Prepare
