@@ -1,6 +1,7 @@
 import { AnalysisFinished, FederationClosed, InvalidFederationMessage, UnknownParticipant } from '../errors';
 import { checkParticipants, encodeContext } from './context';
 import type { FederationContext } from './context';
+import type { Manifest } from '../core/resources';
 import { IntermediateStore } from './intermediate';
 import { Mailbox } from './mailbox';
 import { Messenger } from './messaging';
@@ -25,6 +26,8 @@ export interface JoinParams {
   readonly role: Role;
   /** Told where final results were written (the aggregator's runtime adds them to the output manifest). */
   readonly onFinalResults?: (directory: string) => Promise<void>;
+  /** The question's input manifest: the node's data sources. */
+  readonly inputManifest?: Manifest;
 }
 
 /**

@@ -3,9 +3,12 @@ import { FederationCore } from './federation-core';
 import type { JoinParams } from './federation-core';
 import { prepareFinalResults } from './final-results';
 import type { SubmitFinalResultOptions } from './final-results';
+import { DataSources } from './data-sources';
+import type { DataSource } from './data-sources';
 import { isDataId } from './intermediate';
 import type { DataLocation, SavedData, TagOption } from './intermediate';
 import { ANALYSIS_FINISHED_CATEGORY } from './messaging';
+import type { Dataset } from '../core/resources';
 import type { SendMessageOptions, SendResult } from './types';
 import { pause } from './waits';
 
@@ -16,6 +19,7 @@ import { pause } from './waits';
  */
 export class Federation extends FederationCore {
   private readonly onFinalResults: JoinParams['onFinalResults'];
+  private readonly sources: DataSources;
 
   /**
    * Use {@link FederationCore.join} (as `Federation.join`), which also records the context in the mailbox.
@@ -24,6 +28,7 @@ export class Federation extends FederationCore {
   constructor(params: JoinParams) {
     super(params);
     this.onFinalResults = params.onFinalResults;
+    this.sources = new DataSources(params.inputManifest, params.options.objectStore, params.options.logger);
   }
 
   /**
@@ -202,5 +207,37 @@ export class Federation extends FederationCore {
     const sent = await this.sendMessage(others, ANALYSIS_FINISHED_CATEGORY, {}, { maxAttempts: 5, attemptTimeout: 30 });
     await this.finish();
     return sent;
+  }
+
+  /** @returns Whether this node has data sources (FLAME's `node_has_data`; a node without is a `proxy`). */
+  nodeHasData(): boolean {
+    return this.sources.hasData();
+  }
+
+  /** @returns The node's data sources (its input-manifest datasets), or `null` with a warning on a node without. */
+  getDataSources(): DataSource[] | null {
+    return this.sources.list();
+  }
+
+  /**
+   * @param id - A data source's id.
+   * @returns Its typed client (the Dataset), or `null` with a warning on a node without data.
+   */
+  getDataClient(id: string): Dataset | null {
+    return this.sources.client(id);
+  }
+
+  /**
+   * Reads every source's files whole (FLAME's `get_s3_data`): one `{name: bytes}` per source.
+   * @param keys - File names to keep; `[]` (default) keeps all.
+   * @returns The files per source, or `null` with a warning on a node without data.
+   */
+  getGcsData(keys: readonly string[] = []): Promise<Record<string, Buffer>[] | null> {
+    return this.sources.read(keys);
+  }
+
+  /** FLAME's name for {@link Federation.getGcsData} (GCS also speaks the S3 XML API). */
+  getS3Data(keys: readonly string[] = []): Promise<Record<string, Buffer>[] | null> {
+    return this.getGcsData(keys);
   }
 }

@@ -38,6 +38,7 @@ export { OUTPUT_TYPE_EXTENSIONS } from './final-results';
 export type { OutputType, SubmitFinalResultOptions } from './final-results';
 export type { DataLocation, SavedData, TagOption } from './intermediate';
 export type { LocalDpParams, UniformSource } from './noise';
+export type { DataSource } from './data-sources';
 export type {
   NodeType,
   Role,

@@ -109,6 +109,7 @@ async function startFederation(
     options,
     context,
     role: 'aggregator',
+    inputManifest: analysis.inputManifest,
     // The final results become a dataset of the aggregator's output manifest (validated against its twine).
     onFinalResults: async (directory) => {
       const dataset = await Dataset.fromCloud(directory, { store: options.objectStore });
@@ -156,7 +157,12 @@ export function createFederationRuntime(options: FederationOptions): FederationR
         throw new InvalidFederationMessage(`'${resolved.serviceId}' is not a node of the analysis it was asked into.`);
       }
       const role = hasData(analysis) ? 'default' : 'proxy';
-      federated.federation = await Federation.join({ options: resolved, context, role });
+      federated.federation = await Federation.join({
+        options: resolved,
+        context,
+        role,
+        inputManifest: analysis.inputManifest,
+      });
     }
     return {
       release: async () => {

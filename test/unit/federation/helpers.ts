@@ -101,7 +101,11 @@ export class FederationNetwork {
     const controller = new AbortController();
     this.stops.push(controller);
     await new Promise<void>((ready, failed) => {
-      this.serving.push(service.serve({ signal: controller.signal, onReady: () => ready() }).catch(failed));
+      // When a test fails early, a node may still wait (up to its run deadline) for an acknowledgement from a service
+      // that has already stopped: teardown then gives up on it instead of hanging. Passing tests never rely on this.
+      this.serving.push(
+        service.serve({ signal: controller.signal, onReady: () => ready(), stopGracePeriodMs: 2000 }).catch(failed),
+      );
     });
   }
 
