@@ -3,6 +3,7 @@
 // builds anything.
 import { PubSubTransport } from '../src/cloud/pubsub';
 import { GcsObjectStore } from '../src/cloud/storage/gcs-object-store';
+import { CLAIMS_LOCATION_ENV } from '../src/core/config';
 import { resolveFunctionSettings } from '../src/functions';
 import type { FunctionServiceIdentity, FunctionSettings, ServiceBuilder } from '../src/functions';
 import type { Logger, Service } from '../src/service';
@@ -15,8 +16,9 @@ export interface FunctionAdapters {
 }
 
 /**
- * Resolves a function's settings from `process.env` (project and topic from configuration only) and builds its
- * Pub/Sub transport and Cloud Storage store. No secret source: the example twines have no credentials strand (else add
+ * Resolves a function's settings from `process.env` (project and topic from configuration only; warning when no
+ * claims location is set) and builds its Pub/Sub transport and Cloud Storage store. No secret source: the example
+ * twines have no credentials strand (else add
  * `new SecretManagerSource({ projectId })`).
  * @param identity - The SRUID parts the service answers as unless `OCTUE_SERVICE_*` variables say otherwise.
  * @param logger - The function's logger.
@@ -24,6 +26,13 @@ export interface FunctionAdapters {
  */
 export function googleAdapters(identity: FunctionServiceIdentity, logger: Logger): FunctionAdapters {
   const settings = resolveFunctionSettings({ env: process.env, identity, logger });
+  if (settings.configuration.claimsLocation === undefined) {
+    // Each instance would then keep its claims to itself, and every instance a question reaches would run it.
+    logger.warning(
+      `${CLAIMS_LOCATION_ENV} is not set: question claims are kept per instance, so a question delivered to two ` +
+        'instances runs twice. `serverless deploy` sets it; set it when deploying another way.',
+    );
+  }
   const { projectId, topicName } = settings;
   return {
     settings,

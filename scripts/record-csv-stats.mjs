@@ -3,6 +3,7 @@
 // ChildEmulator, so they need no transport. Run after `npm run build`: `node scripts/record-csv-stats.mjs`.
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,12 +27,26 @@ const service = new skein.Service({
   serviceId: CSV_STATS_ID,
   transport,
   logger,
-  runner: new skein.Runner({ app: csvStats, twine: csvStats.CSV_STATS_TWINE, serviceId: CSV_STATS_ID, logger }),
+  runner: new skein.Runner({
+    app: csvStats,
+    twine: csvStats.CSV_STATS_TWINE,
+    serviceId: CSV_STATS_ID,
+    logger,
+    // The service reads exactly the example data sent as local paths.
+    allowedLocalRoots: [join(root, 'examples', 'data')],
+  }),
 });
 const stop = new AbortController();
 await new Promise((ready) => void service.serve({ signal: stop.signal, onReady: ready }));
 for (const site of SITES) {
-  const child = new skein.Child({ id: CSV_STATS_ID, parentSruid: 'skein/aggregator:1.0.0', transport, logger });
+  // The answer names the summary csv-stats leaves in the OS's temporary directory, which this recorder allows.
+  const child = new skein.Child({
+    id: CSV_STATS_ID,
+    parentSruid: 'skein/aggregator:1.0.0',
+    transport,
+    logger,
+    allowedLocalRoots: [tmpdir()],
+  });
   const tables = await skein.Dataset.fromLocalDirectory(join(root, 'examples', 'data', site));
   // Relative paths keep the recording the same on every machine.
   await child.ask({

@@ -66,6 +66,8 @@ export {
   EMPTY_STRING_HASH_VALUE,
   METADATA_FILENAME,
   SIGNED_METADATA_DIRECTORY,
+  LocationPolicy,
+  CLOUD_STORAGE_ORIGIN,
 } from './core/resources';
 export type {
   CloudAccessOptions,
@@ -89,6 +91,7 @@ export type {
   TagsInput,
   LabelsInput,
   TimestampInput,
+  LocationPolicyOptions,
 } from './core/resources';
 export type {
   ObjectStore,
@@ -234,6 +237,8 @@ export type {
 } from './service/child';
 export { EventHandler } from './service/event-handler';
 export { ChildEmulator, saveRecordedEvents, loadFixtureFromDiagnostics } from './service/child-emulator';
+export type { SaveRecordedEventsOptions } from './service/child-emulator';
+export { SecretRedactor, REDACTED, MIN_SECRET_LENGTH } from './core/redaction';
 export { downloadDiagnostics } from './service';
 export type { DownloadDiagnosticsParams, DownloadedDiagnostics } from './service';
 export type {
@@ -266,6 +271,8 @@ export {
   DEFAULT_HEARTBEAT_INTERVAL_MS,
   ObjectStoreClaims,
   InProcessClaims,
+  leaseDurationMs,
+  LEASE_HEARTBEAT_INTERVALS,
   Runner,
   Analysis,
   loadApp,
@@ -282,6 +289,10 @@ export type {
   AnswerOutcome,
   ServeOptions,
   QuestionClaims,
+  QuestionAttempt,
+  ClaimDecision,
+  ClaimLease,
+  ClaimOptions,
   RunnerOptions,
   AnalysisInit,
   FinaliseOptions,
@@ -305,4 +316,5 @@ export type {
   ChildContext,
   ChildFactory,
   SecretSource,
+  LocationAllowances,
 } from './service';

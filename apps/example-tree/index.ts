@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
+import { joinCloudPath } from '../../src/core/gs-path';
 import { Dataset, Manifest } from '../../src/core/resources';
 import type { ObjectStore } from '../../src/core/ports/object-store';
 import type { Transport } from '../../src/core/ports/transport';
@@ -56,6 +57,17 @@ export interface ExampleTreeParams {
   readonly uploadTo?: string;
   /** The directory holding the example datasets; default {@link EXAMPLE_DATA_DIRECTORY}. */
   readonly dataDirectory?: string;
+  /**
+   * The directories the services may read local paths from in the questions they receive; default: the data directory
+   * when the datasets are sent as local paths, none when they are uploaded.
+   */
+  readonly allowedLocalRoots?: readonly string[];
+  /**
+   * Where the csv-stats services upload their summary datasets, so their answers name cloud locations the aggregator
+   * reads like any other (answers are refused local paths); default `<uploadTo>/csv-stats-outputs`, or
+   * `gs://skein-example/csv-stats-outputs` in the object store when the datasets are sent as local paths.
+   */
+  readonly outputLocation?: string;
 }
 
 /** Options of {@link ExampleTree.ask}. */
@@ -104,6 +116,8 @@ export async function startExampleTree(params: ExampleTreeParams): Promise<Examp
   const { transport, objectStore } = params;
   const logger = params.logger ?? createLogger({ sinks: [] });
   const local = params.uploadTo === undefined;
+  // Services refuse local paths in questions unless allowed: in one process they read exactly the example data.
+  const allowedLocalRoots = params.allowedLocalRoots ?? (local ? [params.dataDirectory ?? EXAMPLE_DATA_DIRECTORY] : []);
   const csvStats = new Service({
     serviceId: EXAMPLE_TREE_IDS.csvStats,
     transport,
@@ -115,6 +129,10 @@ export async function startExampleTree(params: ExampleTreeParams): Promise<Examp
       serviceId: EXAMPLE_TREE_IDS.csvStats,
       objectStore,
       logger,
+      allowedLocalRoots,
+      // Uploaded, not left in a temporary directory: the aggregator reads no local path a child's answer names.
+      outputLocation:
+        params.outputLocation ?? joinCloudPath(params.uploadTo ?? 'gs://skein-example', 'csv-stats-outputs'),
     }),
   });
   const aggregator = new Service({
@@ -128,6 +146,7 @@ export async function startExampleTree(params: ExampleTreeParams): Promise<Examp
       serviceId: EXAMPLE_TREE_IDS.aggregator,
       objectStore,
       logger,
+      allowedLocalRoots,
       // In one process the children read the datasets where they are.
       configurationValues: { allow_local_files: local, max_parallel_questions: EXAMPLE_SITES.length },
       children: aggregatorChildren({ csvStatsId: EXAMPLE_TREE_IDS.csvStats, projectId: 'local' }),

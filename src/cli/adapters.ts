@@ -9,7 +9,7 @@ import { resolveServicesTopicName } from '../core/topology';
 import type { ChildRecord } from '../core/twine';
 import { createTestServiceAccount } from '../emulators/service-account';
 import { CloudLocationNotSpecified } from '../errors';
-import { Child } from '../service/child';
+import { Child, answerAllowances } from '../service/child';
 import type { ChildPorts } from '../service/child';
 import type { ChildAnswer, ChildContext, ChildFactory, ChildLike, ChildQuestion } from '../service/types';
 
@@ -160,6 +160,7 @@ export class LazyChildren {
           ...this.ports,
           id: record.id,
           ...(context.serviceId === undefined ? {} : { parentSruid: context.serviceId }),
+          ...answerAllowances(this.ports, context),
         });
         this.made.push(child);
       }

@@ -1,3 +1,4 @@
+import { CLAIMS_LOCATION_ENV } from '../core/config';
 import { formatCloudPath } from '../core/gs-path';
 import { parseSruid, SERVICE_NAME_ENV, SERVICE_NAMESPACE_ENV, SERVICE_REVISION_TAG_ENV } from '../core/service-id';
 import { SERVICES_TOPIC_ENV } from '../core/topology';
@@ -7,8 +8,8 @@ import type { DeploySettings, FunctionSettings } from './settings';
 
 /**
  * Environment variables Skein derives for every function, so the deployed service answers as its SRUID on the
- * services topic, saves outputs and diagnostics in the deployment's buckets and finds its twine. serverless.yml may
- * not set these (a different value would break routing), except those in {@link OVERRIDABLE_ENV}.
+ * services topic, saves outputs and diagnostics in the deployment's buckets, shares its exactly-once claims between
+ * all its instances and finds its twine. serverless.yml may not set these (a different value would break routing), except those in {@link OVERRIDABLE_ENV}.
  */
 export const DERIVED_ENV = [
   SERVICE_NAMESPACE_ENV,
@@ -22,6 +23,7 @@ export const DERIVED_ENV = [
 export const OVERRIDABLE_ENV = [
   'SKEIN_OUTPUT_LOCATION',
   'SKEIN_DIAGNOSTICS_CLOUD_PATH',
+  CLAIMS_LOCATION_ENV,
   'SKEIN_TWINE_PATH',
   'COMPUTE_PROVIDER',
 ] as const;
@@ -56,6 +58,9 @@ export function functionEnvironment(settings: DeploySettings, fn: FunctionSettin
   const overridable: Record<string, string> = {
     SKEIN_OUTPUT_LOCATION: formatCloudPath(settings.outputBucket.name, `${namespace}/${name}`),
     SKEIN_DIAGNOSTICS_CLOUD_PATH: formatCloudPath(settings.diagnosticsBucket.name, `${namespace}/${name}`),
+    // Without a shared claims location each instance would keep its claims to itself, and every instance a question
+    // is delivered to would run it. The diagnostics bucket is the deployment's own and never handed out to parents.
+    [CLAIMS_LOCATION_ENV]: formatCloudPath(settings.diagnosticsBucket.name, `.skein/claims/${namespace}/${name}`),
     // Octue's switch for logs without colour or timestamps (Cloud Logging adds its own).
     COMPUTE_PROVIDER: 'GOOGLE_CLOUD_FUNCTION',
     ...(fn.twine === undefined ? {} : { SKEIN_TWINE_PATH: fn.twine }),

@@ -41,6 +41,10 @@ export {
   CloudLocationNotSpecified,
   ReadOnlyResource,
   FileLocationError,
+  ResourceLocationNotAllowed,
+  LocalPathNotAllowed,
+  UrlHostNotAllowed,
+  BucketNotAllowed,
 } from './resources';
 export {
   StorageError,
@@ -71,6 +75,7 @@ export {
   InvalidApp,
   SecretAccessError,
   RedeliveryRequested,
+  ClaimUnreadable,
 } from './service';
 export type { ServiceErrorContext, RemoteExceptionContext, SecretAccessErrorContext } from './service';
 export {

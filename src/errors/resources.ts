@@ -133,3 +133,55 @@ export class ReadOnlyResource extends SkeinError {}
 
 /** A file was local where only cloud files are allowed (e.g. in a question's input manifest). */
 export class FileLocationError extends SkeinError {}
+
+/**
+ * A manifest received over the wire (a question's input manifest, or the output manifest of a child's answer) names a
+ * location the receiver may not read: a local path outside its allowed roots, a URL at a host it does not fetch from,
+ * or a bucket outside its allowed buckets. Thrown before anything is read there.
+ */
+export class ResourceLocationNotAllowed extends InvalidInputException {
+  /** The location as the manifest gave it (never the resolved target of a symlink, which would leak the layout). */
+  readonly location: string | undefined;
+
+  /**
+   * @param message - Which location was refused and how to allow it.
+   * @param context - The location and cause.
+   */
+  constructor(message: string, context: { location?: string; cause?: unknown } = {}) {
+    super(message, { cause: context.cause });
+    this.location = context.location;
+  }
+}
+
+/** A local path (absolute, relative, or a `file://` URL) outside the service's allowed local roots. */
+export class LocalPathNotAllowed extends ResourceLocationNotAllowed {}
+
+/** An `http(s)://` URL that is neither a signed Cloud Storage URL nor at a host the service allows. */
+export class UrlHostNotAllowed extends ResourceLocationNotAllowed {
+  /** The URL's host (`host[:port]`), or `undefined` when the URL does not parse. */
+  readonly host: string | undefined;
+
+  /**
+   * @param message - Which host was refused and how to allow it.
+   * @param context - The URL, its host and cause.
+   */
+  constructor(message: string, context: { location?: string; host?: string; cause?: unknown } = {}) {
+    super(message, context);
+    this.host = context.host;
+  }
+}
+
+/** A `gs://` path in a bucket outside the service's allowed buckets. */
+export class BucketNotAllowed extends ResourceLocationNotAllowed {
+  /** The bucket the path names. */
+  readonly bucket: string | undefined;
+
+  /**
+   * @param message - Which bucket was refused and how to allow it.
+   * @param context - The path, its bucket and cause.
+   */
+  constructor(message: string, context: { location?: string; bucket?: string; cause?: unknown } = {}) {
+    super(message, context);
+    this.bucket = context.bucket;
+  }
+}

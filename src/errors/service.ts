@@ -245,3 +245,22 @@ export class RedeliveryRequested extends SkeinError {
     this.questionUuid = context.questionUuid;
   }
 }
+
+/**
+ * A question's claim object holds something Skein did not write (not a claim, nor a claim of an older Skein), so
+ * whether its question may run cannot be decided. The delivery is refused so that nothing is lost; remove or repair
+ * the object.
+ */
+export class ClaimUnreadable extends SkeinError {
+  /** The claim object's location. */
+  readonly location: string | undefined;
+
+  /**
+   * @param message - Which claim could not be read and why.
+   * @param context - The claim's location and cause.
+   */
+  constructor(message: string, context: { location?: string; cause?: unknown } = {}) {
+    super(message, { cause: context.cause });
+    this.location = context.location;
+  }
+}

@@ -9,9 +9,11 @@ function describeError(error: unknown): string {
 }
 
 /**
- * Whether the service's outcome can be got past by delivering the message again. Only two outcomes can: the claim
- * could not be decided (the service nacked; nothing ran), and an answer that ended with no response reaching the parent
- * at all (neither result nor exception could be published), which a later delivery to a fresh instance may manage.
+ * Whether the service's outcome can be got past by delivering the message again. Only these can: the claim could not
+ * be decided (the service nacked; nothing ran), another delivery holds a live lease on the attempt (the service
+ * nacked; if that delivery's instance dies, a later one answers it), and an answer that ended with no response
+ * reaching the parent at all (neither result nor exception could be published), which a later delivery to a fresh
+ * instance may manage.
  * Everything else was answered, reported to the parent, or can never be answered, so it is acknowledged.
  */
 function needsRedelivery(outcome: AnswerOutcome, settled: 'ack' | 'nack' | undefined): boolean {
@@ -26,7 +28,9 @@ function outcomeDetail(outcome: AnswerOutcome): string | undefined {
     case 'failed':
       return describeError(outcome.error);
     case 'duplicate':
-      return `Retry ${outcome.retryCount} of this question was already claimed.`;
+      return `Retry ${outcome.retryCount} of this question was already answered.`;
+    case 'deferred':
+      return `Retry ${outcome.retryCount} of this question is being answered by another delivery; deliver it later.`;
     default:
       return undefined;
   }
@@ -116,7 +120,9 @@ export async function deliverMessage(params: DeliverMessageParams): Promise<Deli
   if (acknowledged) {
     logger.info('Message %s (question %s) ended %s; it was acknowledged.', message.id, uuidText, outcome.status);
   } else {
-    logger.error(
+    // A delivery of a question another delivery is answering is routine (Pub/Sub redelivers at least once); the
+    // other refusals mean something failed.
+    logger[outcome.status === 'deferred' ? 'info' : 'error'](
       'Message %s (question %s) ended %s and was refused so that Pub/Sub delivers it again: %s',
       message.id,
       uuidText,

@@ -2,7 +2,10 @@ import { joinCloudPath } from '../core/gs-path';
 import { decodeOctueJson, encodeOctueJson } from '../core/json/octue-json';
 import { setOwnProperty } from '../core/json/own-property';
 import type { ObjectStore } from '../core/ports/object-store';
+import type { SecretRedactor } from '../core/redaction';
 import { Dataset } from '../core/resources';
+import type { LocationPolicy } from '../core/resources';
+import { ResourceLocationNotAllowed } from '../errors';
 import { generateSlug } from '../core/service-id';
 import type { RecordedQuestion } from './children';
 import type { Logger } from './logging';
@@ -36,6 +39,12 @@ function asData(value: unknown): unknown {
  * copied to `configuration_manifest_datasets/<key>/`), `input_values.json`, `input_manifest.json` (datasets in
  * `input_manifest_datasets/<key>/`) and `questions.json` (every question asked to a child, in order, with the events
  * received). Data is snapshotted when added, before the app can change it. Upload failures are logged, never thrown.
+ * The input manifest's datasets are copied under the same location policy the question was loaded with, so
+ * diagnostics never copy a file the question itself was not allowed to read (a refused dataset is left as the
+ * reference the question sent, uncopied).
+ * With a redactor, the analysis's secrets are removed from every JSON file written (values, manifests and the
+ * questions with their events); the files of copied datasets are copied as they are (they are the question's and the
+ * configuration's data, not something the analysis wrote).
  */
 export class Diagnostics {
   /** The analysis the diagnostics belong to. */
@@ -44,13 +53,17 @@ export class Diagnostics {
   private readonly questions: RecordedQuestion[] = [];
 
   /**
-   * @param params - The diagnostics directory (none: uploads are skipped with a warning), the store and a logger.
+   * @param params - The diagnostics directory (none: uploads are skipped with a warning), the store, a logger, what
+   *   the input manifest's locations may be (default: unchecked) and the analysis's secrets (read when uploading, so
+   *   secrets added after construction are redacted too).
    */
   constructor(
     private readonly params: {
       readonly cloudPath: string | undefined;
       readonly objectStore: ObjectStore | undefined;
       readonly logger: Logger;
+      readonly inputLocations?: LocationPolicy;
+      readonly redactor?: SecretRedactor;
     },
   ) {}
 
@@ -118,8 +131,12 @@ export class Diagnostics {
   }
 
   private async uploadTo(directory: string, store: ObjectStore): Promise<void> {
-    const write = (name: string, value: unknown): Promise<unknown> =>
-      store.upload(joinCloudPath(directory, name), encodeOctueJson(value), { contentType: 'application/json' });
+    const redactor = this.params.redactor;
+    const write = (name: string, value: unknown): Promise<unknown> => {
+      const text = encodeOctueJson(value);
+      const content = redactor === undefined ? text : redactor.redactJson(text);
+      return store.upload(joinCloudPath(directory, name), content, { contentType: 'application/json' });
+    };
     for (const kind of ['configuration', 'input'] as const) {
       const values = this.data[`${kind}_values`];
       if (values !== undefined) await write(`${kind}_values.json`, asData(values));
@@ -143,9 +160,18 @@ export class Diagnostics {
       return manifest;
     }
     const datasets: Record<string, unknown> = {};
+    const locationPolicy = kind === 'input' ? this.params.inputLocations : undefined;
     for (const [key, value] of Object.entries(record.datasets)) {
       const target = joinCloudPath(directory, `${kind}_manifest_datasets`, key);
-      const dataset = await Dataset.fromPrimitive(value, { store });
+      let dataset: Dataset;
+      try {
+        dataset = await Dataset.fromPrimitive(value, { store, locationPolicy });
+      } catch (error) {
+        if (!(error instanceof ResourceLocationNotAllowed)) throw error;
+        this.params.logger.warning('Not copying dataset %s to the diagnostics: %s', key, error.message);
+        datasets[key] = value;
+        continue;
+      }
       await dataset.upload({ store, cloudPath: target });
       setOwnProperty(datasets, key, target);
     }

@@ -1,3 +1,4 @@
+import type { Logger } from './logging';
 import type { QuestionInput } from './question';
 
 /**
@@ -54,4 +55,30 @@ export function findRoute(
       ? Buffer.from(data, 'utf8')
       : Buffer.from(data);
   return { route, event: { data: buffer, attributes: strings } };
+}
+
+/**
+ * Hands a message to its route, acknowledging it once the route has handled it and refusing it (so the transport
+ * redelivers it) when the route failed.
+ * @param route - The route.
+ * @param event - The message as the route receives it.
+ * @param settle - Acknowledges or refuses the delivery.
+ * @param logger - Where a failure is logged.
+ * @returns The route's error, or `undefined` when it succeeded.
+ */
+export async function handleRouted(
+  route: EventRoute,
+  event: RoutedEvent,
+  settle: (action: 'ack' | 'nack') => void,
+  logger: Logger,
+): Promise<unknown> {
+  try {
+    await route.handle(event);
+    settle('ack');
+    return undefined;
+  } catch (error) {
+    settle('nack');
+    logger.exception(`The ${route.name} route failed on a message; it will be redelivered.`, error);
+    return error;
+  }
 }

@@ -12,8 +12,9 @@ export { parseQuestion, isReceivedMessage } from './question';
 export type { QuestionInput, ParsedQuestion } from './question';
 export { Responder } from './responder';
 export type { ResponderParams } from './responder';
-export { ObjectStoreClaims, InProcessClaims } from './claims';
-export type { QuestionClaims, QuestionAttempt } from './claims';
+export { InProcessClaims, LEASE_HEARTBEAT_INTERVALS, leaseDurationMs } from './claims';
+export { ObjectStoreClaims } from './object-store-claims';
+export type { QuestionClaims, QuestionAttempt, ClaimDecision, ClaimLease, ClaimOptions } from './claims';
 export { Runner } from './runner';
 export type { RunnerOptions, AnalysisExtension, AnalysisExtensionHandle } from './runner';
 export { Analysis, hashValues } from './analysis';
@@ -35,6 +36,7 @@ export {
   createLogger,
   runWithLogContext,
   runOutsideLogContext,
+  activeRedactor,
   formatLogEntry,
   streamLogSink,
   memoryLogSink,
@@ -43,6 +45,8 @@ export type { Logger, LogSink, LevelledSink, SkeinLogEntry, LogFormatOptions } f
 export { systemClock } from './clock';
 export type { Clock, TimerHandle } from './clock';
 export { serviceIdFromConfiguration, serviceFromConfiguration } from './configuration';
+export { locationPolicyFor } from './location-allowances';
+export type { LocationAllowances } from './location-allowances';
 export type { ServiceFromConfigurationParams } from './configuration';
 export type {
   ChildQuestion,

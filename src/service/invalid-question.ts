@@ -4,7 +4,8 @@ import type { Transport } from '../core/ports/transport';
 import { isValidSruid } from '../core/service-id';
 import { InvalidQuestion } from '../errors';
 import type { InvalidEvent, ValidationFailure } from '../errors';
-import type { QuestionClaims } from './claims';
+import { settleClaim } from './claims';
+import type { ClaimLease, QuestionClaims } from './claims';
 import type { Logger } from './logging';
 import type { QuestionInput } from './question';
 import { Responder } from './responder';
@@ -99,6 +100,8 @@ export interface ReportInvalidQuestionParams {
   readonly serviceId: string;
   readonly transport: Transport;
   readonly claims: QuestionClaims;
+  /** How long the claim's lease lasts (the service's heartbeat-derived lease). */
+  readonly leaseMs: number;
   readonly logger: Logger;
   readonly sources?: AttributeSources;
 }
@@ -114,12 +117,19 @@ export interface ReportInvalidQuestionParams {
 export async function reportInvalidQuestion(params: ReportInvalidQuestionParams): Promise<ExceptionEvent | undefined> {
   const { attributes, logger } = params;
   const questionUuid = attributes.question_uuid;
+  let lease: ClaimLease | undefined;
   try {
-    const claimed = await params.claims.claim({ questionUuid, retryCount: attributes.retry_count });
-    if (!claimed) {
+    const decision = await params.claims.claim(
+      { questionUuid, retryCount: attributes.retry_count },
+      { leaseMs: params.leaseMs },
+    );
+    if (decision.status !== 'claimed') {
+      // Finished: already reported. Held: another delivery is reporting it now (the invalid question is acked, so
+      // nothing would come back for a retry: one report is enough).
       logger.info('Invalid question %s was already answered with an exception; dropped.', questionUuid);
       return undefined;
     }
+    lease = decision.lease;
   } catch (error) {
     logger.exception(`Invalid question ${questionUuid} could not be claimed; reporting it anyway.`, error);
   }
@@ -133,9 +143,11 @@ export async function reportInvalidQuestion(params: ReportInvalidQuestionParams)
   try {
     const exception = await responder.exception(invalidQuestionError(params.invalid));
     logger.info('Sent question %s back to its parent as invalid.', questionUuid);
+    if (lease !== undefined) await settleClaim(questionUuid, lease.finish(), logger);
     return exception;
   } catch (error) {
     logger.exception(`The exception for invalid question ${questionUuid} could not be sent.`, error);
+    if (lease !== undefined) await settleClaim(questionUuid, lease.release(), logger);
     return undefined;
   }
 }

@@ -3,13 +3,17 @@ import { format } from 'node:util';
 
 import { LOG_LEVEL_NUMBERS } from '../core/events';
 import type { LogEntry, LogLevel } from '../core/events';
+import { redactLogEntry } from '../core/redaction';
+import type { SecretRedactor } from '../core/redaction';
 
 /**
  * Skein's logging: a small logger interface for library code (which never uses `console`), sinks that receive log
  * entries, and an analysis log context. Inside {@link runWithLogContext} every Skein logger also hands its entries to
  * the context's sinks and tags them with the analysis id, which is how a service forwards the logs of one analysis
  * (its own, the runner's and the app's) to the parent as `log_record` events, as Octue attaches its Pub/Sub handler to
- * the root logger during a run. The context follows async calls, so concurrent analyses do not mix their logs.
+ * the root logger during a run. The context follows async calls, so concurrent analyses do not mix their logs. A
+ * context may also carry the analysis's secrets: every entry made inside it is redacted before any sink (local or
+ * forwarding) sees it.
  */
 
 /** A log entry as sinks receive it: the entry plus the analysis it belongs to, if any. */
@@ -51,6 +55,7 @@ export interface Logger {
 interface LogContext {
   readonly analysisId?: string;
   readonly sinks: readonly LevelledSink[];
+  readonly redactor?: SecretRedactor;
 }
 
 const contextStorage = new AsyncLocalStorage<LogContext>();
@@ -112,7 +117,7 @@ class SkeinLogger implements Logger {
     const context = contextStorage.getStore();
     // Debug lines and loggers without sinks are common on hot paths: skip building an entry nobody takes.
     if (!accepts(this.sinks, level) && (context === undefined || !accepts(context.sinks, level))) return;
-    const entry: SkeinLogEntry = {
+    let entry: SkeinLogEntry = {
       name: this.name,
       level,
       message,
@@ -121,6 +126,9 @@ class SkeinLogger implements Logger {
       ...(error === undefined ? {} : { error }),
       ...(context?.analysisId === undefined ? {} : { analysisId: context.analysisId }),
     };
+    // Before any sink: the service's own sinks (stderr, Cloud Logging) must not see secrets any more than the parent.
+    const redactor = context?.redactor;
+    if (redactor !== undefined && !redactor.empty) entry = redactLogEntry(entry, redactor);
     deliver(this.sinks, entry);
     if (context !== undefined) deliver(context.sinks, entry);
   }
@@ -137,13 +145,14 @@ export function createLogger(params: { name?: string; sinks?: readonly LevelledS
 
 /**
  * Runs `fn` in an analysis log context: every Skein logger used inside it (and in the async work it starts) also
- * delivers to `sinks` and tags entries with `analysisId`. Contexts nest: an inner context keeps the outer sinks.
- * @param context - The analysis id and the extra sinks.
+ * delivers to `sinks` and tags entries with `analysisId`, and entries are redacted with `redactor` first. Contexts
+ * nest: an inner context keeps the outer sinks, and the outer redactor unless it names its own.
+ * @param context - The analysis id, the extra sinks and the analysis's secrets.
  * @param fn - The work to run.
  * @returns What `fn` returns.
  */
 export function runWithLogContext<T>(
-  context: { analysisId?: string; sinks?: readonly LevelledSink[] },
+  context: { analysisId?: string; sinks?: readonly LevelledSink[]; redactor?: SecretRedactor },
   fn: () => T,
 ): T {
   const outer = contextStorage.getStore();
@@ -151,19 +160,30 @@ export function runWithLogContext<T>(
     {
       analysisId: context.analysisId ?? outer?.analysisId,
       sinks: [...(outer?.sinks ?? []), ...(context.sinks ?? [])],
+      redactor: context.redactor ?? outer?.redactor,
     },
     fn,
   );
 }
 
 /**
+ * The secrets of the analysis running in this async context (see {@link runWithLogContext}), e.g. for redacting a
+ * recording an app saves.
+ * @returns The context's redactor, if any.
+ */
+export function activeRedactor(): SecretRedactor | undefined {
+  return contextStorage.getStore()?.redactor;
+}
+
+/**
  * Runs `fn` outside any analysis log context, so what it logs is not forwarded (used when reporting a failure to
- * forward a log record, which would otherwise loop).
+ * forward a log record, which would otherwise loop). The context's secrets are still redacted from what it logs.
  * @param fn - The work to run.
  * @returns What `fn` returns.
  */
 export function runOutsideLogContext<T>(fn: () => T): T {
-  return contextStorage.exit(fn);
+  const redactor = contextStorage.getStore()?.redactor;
+  return redactor === undefined ? contextStorage.exit(fn) : contextStorage.run({ sinks: [], redactor }, fn);
 }
 
 /** Options for {@link formatLogEntry}. */

@@ -22,7 +22,9 @@ import type {
   ResultEvent,
   ServiceEvent,
 } from '../core/events';
+import { decodeOctueJson, encodeOctueJson } from '../core/json/octue-json';
 import type { Transport } from '../core/ports/transport';
+import type { SecretRedactor } from '../core/redaction';
 import { runOutsideLogContext } from './logging';
 import type { Logger } from './logging';
 import type { AnalysisOutputs } from './types';
@@ -39,6 +41,15 @@ export interface ResponderParams {
   readonly logger: Logger;
   /** Clock and UUID sources for event attributes. */
   readonly sources?: AttributeSources;
+  /** The analysis's secrets, removed from every event before it is sent. */
+  readonly redactor?: SecretRedactor;
+}
+
+/** An event with the data it is sent as, and whether that data was redacted. */
+interface Encoded<E extends ServiceEvent> {
+  readonly event: E;
+  readonly data: Buffer;
+  readonly redacted: boolean;
 }
 
 function manifestPrimitive(manifest: unknown): ManifestPrimitive | undefined {
@@ -52,7 +63,8 @@ function manifestPrimitive(manifest: unknown): ManifestPrimitive | undefined {
  * swapped, a fresh uuid and datetime per event) and the question uuid as ordering key. Each event is serialised and
  * validated against the service-communication schema before it is sent. Events are handed to the transport at once,
  * in the order they were made (the transport keeps that order per ordering key); `result` and `exception` are awaited,
- * the others are fire-and-forget (their failures are logged).
+ * the others are fire-and-forget (their failures are logged). With a redactor, no event carries a secret: log records,
+ * exception messages and tracebacks, monitor messages and results are all redacted (see {@link SecretRedactor}).
  */
 export class Responder {
   private readonly attributes: ResponseAttributes;
@@ -70,12 +82,12 @@ export class Responder {
 
   /** Sends `delivery_acknowledgement` (fire-and-forget). */
   acknowledge(): void {
-    void this.send(makeDeliveryAcknowledgementEvent(), false);
+    void this.send(this.encode(makeDeliveryAcknowledgementEvent()), false);
   }
 
   /** Sends `heartbeat` (fire-and-forget). */
   heartbeat(): void {
-    void this.send(makeHeartbeatEvent(), false);
+    void this.send(this.encode(makeHeartbeatEvent()), false);
   }
 
   /**
@@ -84,7 +96,7 @@ export class Responder {
    * @throws InvalidEvent when the data cannot travel as a monitor message (e.g. `undefined` or not JSON).
    */
   monitorMessage(data: unknown): void {
-    void this.send(makeMonitorMessageEvent(data), false);
+    void this.send(this.encode(makeMonitorMessageEvent(data)), false);
   }
 
   /**
@@ -94,7 +106,7 @@ export class Responder {
    */
   logRecord(entry: LogEntry): void {
     try {
-      void this.send(makeLogRecordEvent(entry), false);
+      void this.send(this.encode(makeLogRecordEvent(entry)), false);
     } catch (error) {
       runOutsideLogContext(() => this.params.logger.exception('A log record could not be forwarded.', error));
     }
@@ -103,28 +115,30 @@ export class Responder {
   /**
    * Sends `result` and waits until it is published.
    * @param outputs - The analysis's outputs (a Manifest is sent as its primitive).
-   * @returns The result event sent.
+   * @returns The result event sent (redacted, as sent).
    * @throws InvalidEvent when the outputs do not make a valid event; the transport's errors.
    */
   async result(outputs: AnalysisOutputs): Promise<ResultEvent> {
-    const event = makeResultEvent({
-      outputValues: outputs.outputValues,
-      outputManifest: manifestPrimitive(outputs.outputManifest),
-    });
-    await this.send(event, true);
-    return event;
+    const encoded = this.encode(
+      makeResultEvent({
+        outputValues: outputs.outputValues,
+        outputManifest: manifestPrimitive(outputs.outputManifest),
+      }),
+    );
+    await this.send(encoded, true);
+    return this.sent(encoded);
   }
 
   /**
    * Sends `exception` for an error and waits until it is published.
    * @param error - What went wrong.
-   * @returns The exception event sent.
+   * @returns The exception event sent (redacted, as sent).
    * @throws The transport's errors.
    */
   async exception(error: unknown): Promise<ExceptionEvent> {
-    const event = errorToExceptionEvent(error, this.params.serviceId);
-    await this.send(event, true);
-    return event;
+    const encoded = this.encode(errorToExceptionEvent(error, this.params.serviceId));
+    await this.send(encoded, true);
+    return this.sent(encoded);
   }
 
   /** Waits until every event sent so far has been published (or has failed). */
@@ -132,9 +146,22 @@ export class Responder {
     await this.tail;
   }
 
-  private send(event: ServiceEvent, wait: boolean): Promise<void> {
+  // The event as it travels: its data, redacted when it holds a secret. The event itself is left as made (only its
+  // kind is read when sending); `sent` gives the redacted one back, decoding it only when it was redacted.
+  private encode<E extends ServiceEvent>(event: E): Encoded<E> {
+    const redactor = this.params.redactor;
+    if (redactor === undefined || redactor.empty) return { event, data: serialiseEventData(event), redacted: false };
+    const text = encodeOctueJson(event);
+    const redacted = redactor.redactJson(text);
+    return { event, data: Buffer.from(redacted, 'utf8'), redacted: redacted !== text };
+  }
+
+  private sent<E extends ServiceEvent>(encoded: Encoded<E>): E {
+    return encoded.redacted ? (decodeOctueJson(encoded.data.toString('utf8')) as E) : encoded.event;
+  }
+
+  private send({ event, data }: Encoded<ServiceEvent>, wait: boolean): Promise<void> {
     const attributes = refreshAttributes(this.attributes, this.params.sources);
-    const data = serialiseEventData(event);
     // Validate what travels: the event as a peer will parse it from the message data.
     validateEvent({ event: parseEventData(data), attributes });
     // Not chained behind the previous publish: the transport keeps the order of calls per ordering key, and events

@@ -4,7 +4,9 @@ import { CLOUD_DIRECTORY_PATTERN } from '../core/config';
 import type { ServiceConfiguration, ServiceRegistry } from '../core/config';
 import { DEFAULT_SAVE_DIAGNOSTICS, isSaveDiagnostics, SAVE_DIAGNOSTICS_MODES } from '../core/events';
 import type { ObjectStore } from '../core/ports/object-store';
-import { Manifest } from '../core/resources';
+import { SecretRedactor } from '../core/redaction';
+import { Manifest, checkManifestLocations } from '../core/resources';
+import type { LocationPolicy } from '../core/resources';
 import { Twine } from '../core/twine';
 import type { ChildRecord, JsonSource } from '../core/twine';
 import { InvalidInputException } from '../errors';
@@ -17,6 +19,7 @@ import { resolveCredentials } from './credentials';
 import type { MutableEnvironment } from './credentials';
 import { Diagnostics } from './diagnostics';
 import { LocalFiles } from './local-files';
+import { locationPolicyFor } from './location-allowances';
 import { createLogger, runWithLogContext } from './logging';
 import type { Logger } from './logging';
 import { prepareOutputs } from './outputs';
@@ -92,6 +95,26 @@ export interface RunnerOptions {
   readonly deleteLocalFiles?: boolean;
   /** The object store for manifests, output uploads and diagnostics. */
   readonly objectStore?: ObjectStore;
+  /**
+   * Directories the local paths (and `file://` URLs) in a question's input manifest may be in, after symlinks are
+   * resolved. Default none: a question can never make the service read its own files, which is what a deployed
+   * service wants. In-process trees allow exactly the directories their parents send. The configuration manifest is
+   * the service's own and is not checked; an input manifest given as a `Manifest` instance was built by the caller's
+   * own code and is not checked either. The output manifests of the answers the analyses' children send are held to
+   * the same roots (given to the child factory).
+   */
+  readonly allowedLocalRoots?: readonly string[];
+  /**
+   * Hosts (`host` or `host:port`) whose `http(s)://` URLs an input manifest (or a child's answer) may name, besides
+   * signed Cloud Storage URLs (always accepted, at `storage.googleapis.com` and at the object store's own endpoint).
+   * Default none.
+   */
+  readonly allowedUrlHosts?: readonly string[];
+  /**
+   * Buckets an input manifest's (or a child's answer's) `gs://` paths may name; default any (the service's credentials
+   * are the limit).
+   */
+  readonly allowedBuckets?: readonly string[];
   /** Where credentials missing from the environment are looked up. */
   readonly secretSource?: SecretSource;
   /** Makes the children an app asks (e.g. the Pub/Sub Child). */
@@ -118,6 +141,8 @@ export class Runner {
   private readonly logger: Logger;
   private readonly configuration: { values: unknown; manifest: unknown };
   private readonly configurationManifest = new SharedLoad<Manifest | undefined>();
+  /** What the locations in a question's input manifest may be. */
+  readonly inputLocations: LocationPolicy;
   private readonly app = new SharedLoad<RunnableApp>();
 
   /**
@@ -141,6 +166,7 @@ export class Runner {
       configurationManifest: options.configurationManifest,
     });
     this.configuration = { values: validated.configurationValues, manifest: validated.configurationManifest };
+    this.inputLocations = locationPolicyFor(options, options.objectStore);
     this.logger.debug('Configuration validated.');
   }
 
@@ -166,6 +192,9 @@ export class Runner {
       projectId: configuration.projectId,
       serviceRegistries: configuration.serviceRegistries,
       deleteLocalFiles: configuration.deleteLocalFiles,
+      allowedLocalRoots: configuration.allowedLocalRoots,
+      allowedUrlHosts: configuration.allowedUrlHosts,
+      allowedBuckets: configuration.allowedBuckets,
       ...options,
     });
   }
@@ -186,12 +215,23 @@ export class Runner {
       );
     }
     const analysisId = params.analysisId || randomUUID();
-    return runWithLogContext({ analysisId, sinks: params.logSinks }, () =>
-      this.runAnalysis(analysisId, params, saveDiagnostics),
-    );
+    const redactor = params.redactor ?? new SecretRedactor();
+    try {
+      return await runWithLogContext({ analysisId, sinks: params.logSinks, redactor }, () =>
+        this.runAnalysis(analysisId, params, saveDiagnostics, redactor),
+      );
+    } catch (error) {
+      // Callers print and log what the app threw (`skein run`, the Service): without the analysis's secrets.
+      throw redactor.redactValue(error);
+    }
   }
 
-  private async runAnalysis(analysisId: string, params: RunParams, saveDiagnostics: string): Promise<Analysis> {
+  private async runAnalysis(
+    analysisId: string,
+    params: RunParams,
+    saveDiagnostics: string,
+    redactor: SecretRedactor,
+  ): Promise<Analysis> {
     const { options, twine } = this;
     const deleteLocalFiles = options.deleteLocalFiles ?? false;
     const localFiles = new LocalFiles();
@@ -199,7 +239,10 @@ export class Runner {
     const diagnostics = new Diagnostics({
       cloudPath: options.diagnosticsCloudPath,
       objectStore: store,
+      // Diagnostics copy only what the question could read: a Manifest instance is the caller's own, like loading it.
+      inputLocations: params.inputManifest instanceof Manifest ? undefined : this.inputLocations,
       logger: this.logger.withName('skein.diagnostics'),
+      redactor,
     });
     diagnostics.addData({
       analysisId,
@@ -214,6 +257,7 @@ export class Runner {
       env: options.env ?? process.env,
       secretSource: options.secretSource,
       logger: this.logger,
+      redactor,
     });
     const inputs = twine.validate({
       inputValues: params.inputValues,
@@ -234,7 +278,14 @@ export class Runner {
     const children = instantiateChildren({
       records: (inputs.children ?? []) as ChildRecord[],
       factory: options.childFactory,
-      context: { serviceId: options.serviceId, serviceRegistries: options.serviceRegistries },
+      // The children's answers are held to the same allowances as the questions this service answers.
+      context: {
+        serviceId: options.serviceId,
+        serviceRegistries: options.serviceRegistries,
+        allowedLocalRoots: options.allowedLocalRoots,
+        allowedUrlHosts: options.allowedUrlHosts,
+        allowedBuckets: options.allowedBuckets,
+      },
       parentQuestionUuid: analysisId,
       originatorQuestionUuid: params.originatorQuestionUuid || analysisId,
       originator: params.originator,
@@ -305,7 +356,15 @@ export class Runner {
     store: ObjectStore | undefined,
   ): Promise<Manifest | undefined> {
     if (data === undefined || data === null) return undefined;
-    const manifest = data instanceof Manifest ? data : await Manifest.fromPrimitive(data, { store });
+    if (data instanceof Manifest) {
+      this.twine.validateManifest(strand, data);
+      return data;
+    }
+    // A question's manifest is hostile until checked: every location it names is checked before any is read, and
+    // again while loading for the files that stored or signed metadata lists.
+    const locationPolicy = strand === 'input_manifest' ? this.inputLocations : undefined;
+    if (locationPolicy) await checkManifestLocations(data, locationPolicy);
+    const manifest = await Manifest.fromPrimitive(data, { store, locationPolicy });
     this.twine.validateManifest(strand, manifest);
     return manifest;
   }

@@ -17,8 +17,8 @@ export interface ServeOptions {
   readonly onReady?: (subscriptionName: string) => void;
   /**
    * Once stopping, how many milliseconds to wait for answers in flight before stopping without them (an app that
-   * hangs would otherwise keep the service from ever stopping). Their questions were acknowledged when claimed, so
-   * they are not redelivered: their parents stop receiving heartbeats, time out and may retry. Default: wait as long
+   * hangs would otherwise keep the service from ever stopping). Their questions are not acknowledged yet, so Pub/Sub
+   * delivers them again, and another instance answers them once their claims' leases expire. Default: wait as long
    * as they take.
    */
   readonly stopGracePeriodMs?: number;

@@ -1,17 +1,19 @@
 import type { AttributeSources, ExceptionEvent, ResultEvent } from '../core/events';
 import type { ObjectStore } from '../core/ports/object-store';
 import type { Transport } from '../core/ports/transport';
+import { SecretRedactor } from '../core/redaction';
 import { validateSruid } from '../core/service-id';
 import { pickExtensionAttributes } from '../core/events';
 import { InvalidEvent, InvalidInputException } from '../errors';
-import { InProcessClaims, ObjectStoreClaims } from './claims';
-import type { QuestionClaims } from './claims';
+import { InProcessClaims, leaseDurationMs, renewClaim, settleClaim } from './claims';
+import type { ClaimDecision, ClaimLease, QuestionClaims } from './claims';
 import { systemClock } from './clock';
 import type { Clock, TimerHandle } from './clock';
 import { reportInvalidQuestion, routableQuestionAttributes } from './invalid-question';
-import { findRoute } from './event-routes';
+import { findRoute, handleRouted } from './event-routes';
 import type { EventRoute } from './event-routes';
 import { createLogger, runWithLogContext } from './logging';
+import { ObjectStoreClaims } from './object-store-claims';
 import type { Logger } from './logging';
 import { isReceivedMessage, parseQuestion } from './question';
 import type { ParsedQuestion, QuestionInput } from './question';
@@ -36,14 +38,18 @@ export interface ServiceOptions {
   /** The object store exactly-once claims are written to (with `claimsLocation`). */
   readonly objectStore?: ObjectStore;
   /**
-   * The directory claims are written in, e.g. `gs://my-bucket/.skein/claims`. Without it (or without an object
-   * store) claims are kept in this process only: redeliveries to this process are dropped, but another instance could
-   * answer the same question again.
+   * The directory claims are written in, e.g. `gs://my-bucket/.skein/claims`: leases renewed with every heartbeat
+   * and lasting {@link LEASE_HEARTBEAT_INTERVALS} heartbeat intervals (see {@link ObjectStoreClaims}). Without it (or
+   * without an object store) claims are kept in this process only: redeliveries to this process are dropped, but
+   * another instance could answer the same question again.
    */
   readonly claimsLocation?: string;
   /** A claims implementation to use instead (overrides `objectStore`/`claimsLocation`). */
   readonly claims?: QuestionClaims;
-  /** Milliseconds between heartbeats while answering; default 120 000 (Octue's 120 s). */
+  /**
+   * Milliseconds between heartbeats while answering; default 120 000 (Octue's 120 s). Each heartbeat also renews the
+   * question's claim, whose lease lasts {@link LEASE_HEARTBEAT_INTERVALS} intervals.
+   */
   readonly heartbeatIntervalMs?: number;
   /** Where the service logs; default a logger with no sinks. */
   readonly logger?: Logger;
@@ -80,8 +86,13 @@ export type AnswerOutcome =
       readonly questionUuid?: string;
       readonly exception?: ExceptionEvent;
     }
-  /** The attempt was already claimed (a redelivery or republication): acknowledged and dropped. */
+  /** The attempt was already answered (a redelivery or republication): acknowledged and dropped. */
   | { readonly status: 'duplicate'; readonly questionUuid: string; readonly retryCount: number }
+  /**
+   * Another delivery holds a live lease on the attempt (it is answering it): this one was nacked so that Pub/Sub
+   * delivers it again later, which answers it if the holder dies first, or drops it once the holder finished.
+   */
+  | { readonly status: 'deferred'; readonly questionUuid: string; readonly retryCount: number }
   /** The claim could not be decided (e.g. the store failed): the message was nacked for redelivery. */
   | { readonly status: 'unclaimed'; readonly questionUuid: string; readonly error: unknown }
   /** The message belonged to an extension's route (`route`); `error` when the route failed (it was then nacked). */
@@ -96,6 +107,12 @@ function settle(input: QuestionInput, action: 'ack' | 'nack'): void {
  * claims it so that each attempt runs once, acknowledges it to the parent, sends heartbeats, forwards logs and
  * monitor messages, runs the app and sends the result, or an exception when anything fails. It is built from ports
  * only; entry points and tests wire the transport and object store.
+ *
+ * A question's message is acknowledged when its answer ends (the result or exception was sent), not when it arrives:
+ * if the instance dies mid-analysis, Pub/Sub delivers the question again, and once the dead instance's claim lease has
+ * expired that delivery runs it. A delivery arriving while another holds a live lease is nacked (Pub/Sub delivers it
+ * again later, with backoff) rather than dropped, so the question is not lost if the holder dies; a delivery of an
+ * answered attempt is acknowledged and dropped.
  */
 export class Service {
   /** The service's SRUID. */
@@ -104,6 +121,7 @@ export class Service {
   private readonly run: RunFunction;
   private readonly claims: QuestionClaims;
   private readonly heartbeatIntervalMs: number;
+  private readonly leaseMs: number;
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly sources: AttributeSources | undefined;
@@ -133,6 +151,7 @@ export class Service {
     const { runner } = options;
     this.run = runner === undefined ? (options.runFunction as RunFunction) : (params) => runner.run(params);
     this.heartbeatIntervalMs = interval;
+    this.leaseMs = leaseDurationMs(interval);
     this.logger = (options.logger ?? createLogger()).child('service');
     this.clock = options.clock ?? systemClock;
     this.sources = options.attributeSources;
@@ -140,7 +159,7 @@ export class Service {
     this.claims =
       options.claims ??
       (options.objectStore !== undefined && options.claimsLocation !== undefined
-        ? new ObjectStoreClaims(options.objectStore, options.claimsLocation, this.id)
+        ? new ObjectStoreClaims(options.objectStore, options.claimsLocation, this.id, this.clock)
         : new InProcessClaims());
     if (!this.claims.durable) {
       this.logger.debug('Question claims are kept in this process only (no object store claims location).');
@@ -154,14 +173,20 @@ export class Service {
 
   /**
    * Answers one question. Never throws: invalid questions are logged and, when their attributes route a response,
-   * reported to the parent as an `exception` event (else dropped), duplicates dropped, and app failures reported to
-   * the parent as an `exception` event.
+   * reported to the parent as an `exception` event (else dropped), answered attempts dropped, attempts another
+   * delivery is answering nacked, and app failures reported to the parent as an `exception` event.
    * @param input - A transport message, raw message parts, or an event with its attributes.
    * @returns How it ended.
    */
   async answer(input: QuestionInput): Promise<AnswerOutcome> {
     const routed = findRoute(this.routes, input);
-    if (routed !== undefined) return this.routeEvent(input, routed.route, routed.event);
+    if (routed !== undefined) {
+      const { route, event } = routed;
+      const error = await handleRouted(route, event, (action) => settle(input, action), this.logger);
+      return error === undefined
+        ? { status: 'routed', route: route.name }
+        : { status: 'routed', route: route.name, error };
+    }
     this.logger.info('%s received a question.', this.toString());
     let question: ParsedQuestion;
     try {
@@ -175,22 +200,39 @@ export class Service {
       return this.rejectInvalid(input, invalid);
     }
     const { question_uuid: questionUuid, retry_count: retryCount, recipient } = question.attributes;
-    let claimed: boolean;
+    let decision: ClaimDecision;
     try {
-      claimed = await this.claims.claim({ questionUuid, retryCount });
+      decision = await this.claims.claim({ questionUuid, retryCount }, { leaseMs: this.leaseMs });
     } catch (error) {
       settle(input, 'nack');
       this.logger.exception(`Question ${questionUuid} could not be claimed; it will be redelivered.`, error);
       return { status: 'unclaimed', questionUuid, error };
     }
-    settle(input, 'ack');
-    if (!claimed) {
+    if (decision.status === 'finished') {
+      settle(input, 'ack');
       this.logger.info(
-        'Question %s (retry %d) was already claimed; this delivery was dropped.',
+        'Question %s (retry %d) was already answered; this delivery was dropped.',
         questionUuid,
         retryCount,
       );
       return { status: 'duplicate', questionUuid, retryCount };
+    }
+    if (decision.status === 'held') {
+      settle(input, 'nack');
+      this.logger.info(
+        'Question %s (retry %d) is being answered by another delivery; this one was refused so that it comes again.',
+        questionUuid,
+        retryCount,
+      );
+      return { status: 'deferred', questionUuid, retryCount };
+    }
+    if (decision.takenOver) {
+      this.logger.warning(
+        'The delivery answering question %s (retry %d) stopped renewing its claim (its instance may have died); ' +
+          'answering it again.',
+        questionUuid,
+        retryCount,
+      );
     }
     if (retryCount > 0) this.logger.warning('This is retry %d for question %s.', retryCount, questionUuid);
     if (recipient !== this.id) {
@@ -201,24 +243,12 @@ export class Service {
         this.id,
       );
     }
-    return this.respond(question, pickExtensionAttributes(input.attributes));
-  }
-
-  // A route's message is acknowledged once the route has handled it and nacked when it failed, so it is redelivered.
-  private async routeEvent(
-    input: QuestionInput,
-    route: EventRoute,
-    event: Parameters<EventRoute['handle']>[0],
-  ): Promise<AnswerOutcome> {
-    try {
-      await route.handle(event);
-      settle(input, 'ack');
-      return { status: 'routed', route: route.name };
-    } catch (error) {
-      settle(input, 'nack');
-      this.logger.exception(`The ${route.name} route failed on a message; it will be redelivered.`, error);
-      return { status: 'routed', route: route.name, error };
-    }
+    const outcome = await this.respond(question, decision.lease, pickExtensionAttributes(input.attributes));
+    // No response reached the parent: give the attempt up so that the redelivery the nack asks for runs it.
+    const reachedParent = !(outcome.status === 'failed' && outcome.exception === undefined);
+    await settleClaim(questionUuid, reachedParent ? decision.lease.finish() : decision.lease.release(), this.logger);
+    settle(input, reachedParent ? 'ack' : 'nack');
+    return outcome;
   }
 
   /**
@@ -254,14 +284,28 @@ export class Service {
       serviceId: this.id,
       transport: this.transport,
       claims: this.claims,
+      leaseMs: this.leaseMs,
       logger: this.logger,
       sources: this.sources,
     });
     return { status: 'invalid', error: invalid, questionUuid, exception };
   }
 
-  private async respond(
+  // Each answer has its own secrets (the Runner adds the analysis's credentials): everything logged while answering,
+  // every event sent, and the error handed back in the outcome (callers log it) are redacted with them.
+  private respond(
     question: ParsedQuestion,
+    lease: ClaimLease,
+    extensionAttributes: Readonly<Record<string, string>>,
+  ): Promise<AnswerOutcome> {
+    const redactor = new SecretRedactor();
+    return runWithLogContext({ redactor }, () => this.respondRedacted(question, lease, redactor, extensionAttributes));
+  }
+
+  private async respondRedacted(
+    question: ParsedQuestion,
+    lease: ClaimLease,
+    redactor: SecretRedactor,
     extensionAttributes: Readonly<Record<string, string>>,
   ): Promise<AnswerOutcome> {
     const { attributes, event } = question;
@@ -272,6 +316,7 @@ export class Service {
       serviceId: this.id,
       logger: this.logger.child('responder'),
       sources: this.sources,
+      redactor,
     });
     let heartbeat: TimerHandle | undefined;
     const stopHeartbeat = (): void => {
@@ -281,7 +326,10 @@ export class Service {
     try {
       responder.acknowledge();
       this.logger.info('%s acknowledged receipt of question %s.', this.toString(), questionUuid);
-      heartbeat = this.clock.setInterval(() => responder.heartbeat(), this.heartbeatIntervalMs);
+      heartbeat = this.clock.setInterval(() => {
+        responder.heartbeat();
+        renewClaim(questionUuid, lease, this.logger);
+      }, this.heartbeatIntervalMs);
       const forward = attributes.forward_logs
         ? [
             {
@@ -300,6 +348,7 @@ export class Service {
           originatorQuestionUuid: attributes.originator_question_uuid,
           originator: attributes.originator,
           handleMonitorMessage: (data) => responder.monitorMessage(data),
+          redactor,
           extensionAttributes,
         }),
       );
@@ -318,7 +367,7 @@ export class Service {
         this.logger.exception(`The exception for question ${questionUuid} could not be sent.`, sendError);
       }
       await responder.flush();
-      return { status: 'failed', questionUuid, error, exception };
+      return { status: 'failed', questionUuid, error: redactor.redactValue(error), exception };
     }
   }
 }

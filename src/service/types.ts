@@ -1,5 +1,7 @@
 import type { SaveDiagnostics } from '../core/events';
+import type { SecretRedactor } from '../core/redaction';
 import type { ChildRecord } from '../core/twine';
+import type { LocationAllowances } from './location-allowances';
 import type { LevelledSink } from './logging';
 
 /**
@@ -78,8 +80,11 @@ export interface AnalysisChild extends ChildLike {
   askMultiple(questions: readonly ChildQuestion[], options?: AnalysisAskMultipleOptions): Promise<ChildAnswer[]>;
 }
 
-/** What a {@link ChildFactory} is told besides the child's record. */
-export interface ChildContext {
+/**
+ * What a {@link ChildFactory} is told besides the child's record: the asking service, its registries, and what the
+ * output manifests of the child's answers may name (the asking Runner's own allowances).
+ */
+export interface ChildContext extends LocationAllowances {
   /** The SRUID of the service whose analysis uses the child (the asking service). */
   readonly serviceId?: string;
   /** Registries for resolving the child's revision tag. */
@@ -122,6 +127,11 @@ export interface RunParams {
   readonly logSinks?: readonly LevelledSink[];
   /** The question's `skein_…` extension attributes (e.g. a federation context), as received: unchecked. */
   readonly extensionAttributes?: Readonly<Record<string, string>>;
+  /**
+   * Collects the analysis's secrets: the Runner adds the credentials it loads, so that the caller (the Service) can
+   * redact them from what it sends. Default: a redactor of the run's own.
+   */
+  readonly redactor?: SecretRedactor;
 }
 
 /** Runs one analysis for a question (Octue's `run_function`); `Runner.run` is one. */

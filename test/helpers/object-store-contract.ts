@@ -179,6 +179,29 @@ export function describeObjectStoreContract(name: string, makeStore: () => Promi
         expect((await store.read(at('o'))).toString()).toBe('current');
       });
 
+      it('lets exactly one of 20 concurrent replacements conditional on one generation win, with its metadata', async () => {
+        // Prepare: what a lease takeover does; each contender read the same generation.
+        const { generation } = await store.upload(at('lease'), 'expired', { metadata: { holder: 'none' } });
+
+        // Act
+        const results = await Promise.allSettled(
+          Array.from({ length: 20 }, (_, i) =>
+            store.upload(at('lease'), `holder ${i}`, {
+              ifGenerationMatch: Number(generation),
+              metadata: { holder: String(i) },
+            }),
+          ),
+        );
+
+        // Assess: the others fail the precondition, and the winner's bytes and metadata are the object's.
+        const winners = results.flatMap((result, i) => (result.status === 'fulfilled' ? [i] : []));
+        expect(winners).toHaveLength(1);
+        const losers = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
+        expect(losers.every((result) => result.reason instanceof PreconditionFailed)).toBe(true);
+        expect((await store.read(at('lease'))).toString()).toBe(`holder ${winners[0]}`);
+        expect((await store.getMetadata(at('lease'))).metadata).toEqual({ holder: String(winners[0]) });
+      });
+
       it('leaves no object behind when the source stream fails part way', async () => {
         await expect(store.upload(at('truncated.bin'), failingStream())).rejects.toBeInstanceOf(IncompleteUpload);
 

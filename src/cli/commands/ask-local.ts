@@ -69,6 +69,9 @@ async function askLocalCommand(context: CliContext, options: AskLocalOptions, co
     if (outcome.status === 'duplicate') {
       throw new InvalidInputException(`Question ${outcome.questionUuid} was already answered; it was not run again.`);
     }
+    if (outcome.status === 'deferred') {
+      throw new InvalidInputException(`Question ${outcome.questionUuid} is being answered elsewhere; it was not run.`);
+    }
     throw outcome.error;
   } finally {
     await children.close();

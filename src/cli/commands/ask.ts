@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 
+import { resolveEnvironmentOptions } from '../../core/config';
 import type { ManifestPrimitive } from '../../core/events';
 import { Child } from '../../service/child';
 import { saveRecordedEvents } from '../../service/child-emulator';
@@ -28,11 +29,19 @@ async function askCommand(context: CliContext, sruid: string, options: AskOption
   const inputManifest = readStrandOption(options.inputManifest, 'input_manifest') as ManifestPrimitive | undefined;
   const projectId = resolveProjectId(context.env, options.projectId);
   const transport = pubSubTransport(context.env, projectId);
+  // The answer is checked as a served question would be, against the same settings taken from the environment
+  // (SKEIN_ALLOWED_LOCAL_ROOTS, _URL_HOSTS, _BUCKETS): by default no local path or unsigned URL in it is read.
+  const allowances = resolveEnvironmentOptions(['allowedLocalRoots', 'allowedUrlHosts', 'allowedBuckets'], {
+    env: context.env,
+  });
   const child = new Child({
     id: sruid,
     transport,
     objectStore: objectStore(context.env, { storageEndpoint: options.storageEndpoint, projectId }),
     logger: logger.child('child'),
+    allowedLocalRoots: allowances.allowedLocalRoots,
+    allowedUrlHosts: allowances.allowedUrlHosts,
+    ...(allowances.allowedBuckets === undefined ? {} : { allowedBuckets: allowances.allowedBuckets }),
   });
   try {
     const { answer, questionUuid } = await child.ask({

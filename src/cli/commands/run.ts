@@ -1,5 +1,5 @@
 import { cpSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, parse, resolve } from 'node:path';
 
 import type { Command } from 'commander';
 
@@ -43,8 +43,13 @@ interface RunPorts {
   readonly logger: Logger;
 }
 
-// With --app and no configuration file, the app runs on its own, as Octue's Runner(app_src, twine) does.
-function makeRunner(context: CliContext, options: RunOptions, ports: RunPorts): Runner {
+// With --app and no configuration file, the app runs on its own, as Octue's Runner(app_src, twine) does. Also returns
+// the local roots the app's children's answers may name: the configured ones, never the command line's whole disk.
+function makeRunner(
+  context: CliContext,
+  options: RunOptions,
+  ports: RunPorts,
+): { runner: Runner; answerRoots: readonly string[] } {
   const configurationValues = readStrandOption(options.configurationValues, 'configuration_values');
   const configurationManifest = readStrandOption(options.configurationManifest, 'configuration_manifest');
   const common = {
@@ -52,16 +57,20 @@ function makeRunner(context: CliContext, options: RunOptions, ports: RunPorts): 
     childFactory: ports.children.factory,
     logger: ports.logger,
     secretSource: ports.secrets,
+    // `skein run` takes its input manifest from the person at the command line, not from the wire: their own local
+    // paths are theirs to name (a served service refuses them unless it allows their roots).
+    allowedLocalRoots: [parse(process.cwd()).root],
   };
   if (options.app !== undefined && options.serviceConfig === undefined) {
     const app = resolve(options.app);
-    return new Runner({
+    const runner = new Runner({
       app,
       twine: resolve(options.twine ?? join(app, 'twine.json')),
       configurationValues,
       configurationManifest,
       ...common,
     });
+    return { runner, answerRoots: [] };
   }
   const configuration = loadCommandConfiguration(
     context,
@@ -76,7 +85,11 @@ function makeRunner(context: CliContext, options: RunOptions, ports: RunPorts): 
     },
     ports.logger,
   );
-  return Runner.fromConfiguration(configuration, { serviceId: serviceIdFromConfiguration(configuration), ...common });
+  const runner = Runner.fromConfiguration(configuration, {
+    serviceId: serviceIdFromConfiguration(configuration),
+    ...common,
+  });
+  return { runner, answerRoots: configuration.allowedLocalRoots };
 }
 
 // Saves the outputs and a copy of every output dataset (downloaded when in the cloud) in the output directory; the
@@ -111,13 +124,23 @@ async function runCommand(context: CliContext, options: RunOptions, command: Com
     localStorage: options.localStorage,
     projectId: options.projectId,
   });
+  // Set before any child is asked (children are made on the first question, once the Runner exists).
+  let answerRoots: readonly string[] = [];
   const children = new LazyChildren(() => {
     const projectId = resolveProjectId(context.env, options.projectId);
-    return { transport: pubSubTransport(context.env, projectId), objectStore: store, logger: logger.child('child') };
+    return {
+      transport: pubSubTransport(context.env, projectId),
+      objectStore: store,
+      logger: logger.child('child'),
+      // The Runner allows every local input path (they come from the command line); children's answers do not.
+      allowedLocalRoots: answerRoots,
+    };
   });
   const secrets = secretSource(context.env, options.projectId);
   try {
-    const runner = makeRunner(context, options, { store, children, logger, secrets });
+    const made = makeRunner(context, options, { store, children, logger, secrets });
+    const { runner } = made;
+    answerRoots = made.answerRoots;
     const analysis = await runner.run({
       inputValues,
       inputManifest,

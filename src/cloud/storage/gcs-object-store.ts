@@ -100,6 +100,14 @@ export class GcsObjectStore implements ObjectStore {
     this.simpleUploadMaxBytes = simpleUploadMaxBytes ?? DEFAULT_SIMPLE_UPLOAD_MAX_BYTES;
   }
 
+  /** @inheritDoc */
+  get signedUrlBase(): string {
+    // The client resolves the endpoint (an explicit apiEndpoint, else STORAGE_EMULATOR_HOST, else Google's) as it
+    // does when signing, so this is where its signed URLs really point.
+    const endpoint = this.connection.apiEndpoint ?? this.storage.apiEndpoint;
+    return new URL(/^[a-z][a-z\d+.-]*:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`).origin;
+  }
+
   /** The underlying client: the one given, or one made from the connection options on first use. */
   get storage(): Storage {
     this.client ??= createClient(this.connection);

@@ -180,6 +180,11 @@ export class LocalObjectStore implements ObjectStore {
     return createIfAbsentVia(this, location, data, options);
   }
 
+  /** @inheritDoc */
+  get signedUrlBase(): string {
+    return pathToFileURL(`${this.layout.root}/`).href;
+  }
+
   /**
    * Returns the `file://` URL of the object's file. Not a security boundary: the URL grants no access of its own and
    * never expires; it exists so code that hands out signed URLs works locally, where the reader opens the file.

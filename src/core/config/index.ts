@@ -1,8 +1,8 @@
-export { SERVICE_OPTIONS, SERVICE_FILE_KEYS, CONFIGURATION_PATH_OPTION } from './options';
+export { SERVICE_OPTIONS, SERVICE_FILE_KEYS, CONFIGURATION_PATH_OPTION, CLAIMS_LOCATION_ENV } from './options';
 export type { ServiceConfiguration, OptionSpec, ServiceOptionTable, ConfigurationNotice } from './options';
 export { parseOctueYaml } from './octue-yaml';
 export type { ParsedOctueYaml } from './octue-yaml';
-export { resolveServiceConfiguration, loadServiceConfiguration } from './resolve';
+export { resolveServiceConfiguration, loadServiceConfiguration, resolveEnvironmentOptions } from './resolve';
 export type {
   ConfigurationEnvironment,
   ServiceConfigurationOverrides,

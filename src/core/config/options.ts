@@ -2,15 +2,24 @@ import { SERVICE_NAMESPACE_ENV, SERVICE_NAME_ENV, SERVICE_REVISION_TAG_ENV } fro
 import {
   booleanValue,
   cloudDirectoryValue,
+  hostListValue,
   kebabValue,
   namespaceValue,
+  pathListValue,
   pathValue,
   positiveNumberValue,
   registriesValue,
+  stringListValue,
   stringValue,
   strandDataValue,
 } from './values';
 import type { OptionParser, ServiceRegistry } from './values';
+
+/**
+ * The variable naming where exactly-once claims are written; deploy sets it on every function (instances must share
+ * their claims), so it is named here once for both.
+ */
+export const CLAIMS_LOCATION_ENV = 'SKEIN_CLAIMS_LOCATION';
 
 /**
  * A service's configuration: the fields of an `octue.yaml` service entry (Octue's `ServiceConfiguration`) plus the
@@ -54,6 +63,18 @@ export interface ServiceConfiguration {
   readonly claimsLocation: string | undefined;
   /** (Skein) The Google Cloud project, for Secret Manager and children without a project. */
   readonly projectId: string | undefined;
+  /**
+   * (Skein) Directories the local paths in a question's input manifest, or in the output manifest of a child's answer,
+   * may be in (after symlinks are resolved). Default none: no message can make a deployed service read its own files.
+   */
+  readonly allowedLocalRoots: readonly string[];
+  /**
+   * (Skein) Hosts whose `http(s)://` URLs input manifests (and children's output manifests) may name besides signed
+   * Cloud Storage URLs; default none.
+   */
+  readonly allowedUrlHosts: readonly string[];
+  /** (Skein) Buckets the `gs://` paths of input (and children's output) manifests may name; `undefined`: any. */
+  readonly allowedBuckets: readonly string[] | undefined;
 }
 
 /** Something about the configuration worth logging (core code does no logging; the caller logs these). */
@@ -201,7 +222,7 @@ export const SERVICE_OPTIONS: ServiceOptionTable = {
   },
   claimsLocation: {
     fileKey: 'claims_location',
-    envVar: 'SKEIN_CLAIMS_LOCATION',
+    envVar: CLAIMS_LOCATION_ENV,
     defaultValue: undefined,
     parse: cloudDirectoryValue,
     summary: 'the cloud directory exactly-once question claims are written in',
@@ -211,6 +232,27 @@ export const SERVICE_OPTIONS: ServiceOptionTable = {
     defaultValue: undefined,
     parse: stringValue,
     summary: 'the Google Cloud project',
+  },
+  allowedLocalRoots: {
+    fileKey: 'allowed_local_roots',
+    envVar: 'SKEIN_ALLOWED_LOCAL_ROOTS',
+    defaultValue: [],
+    parse: pathListValue,
+    summary: "the directories local paths in received manifests (questions' and answers') may be in (default none)",
+  },
+  allowedUrlHosts: {
+    fileKey: 'allowed_url_hosts',
+    envVar: 'SKEIN_ALLOWED_URL_HOSTS',
+    defaultValue: [],
+    parse: hostListValue,
+    summary: 'the hosts received manifests may name URLs at, besides signed Cloud Storage URLs (default none)',
+  },
+  allowedBuckets: {
+    fileKey: 'allowed_buckets',
+    envVar: 'SKEIN_ALLOWED_BUCKETS',
+    defaultValue: undefined,
+    parse: stringListValue,
+    summary: "the buckets gs:// paths in received manifests (questions' and answers') may name (default any)",
   },
 };
 

@@ -188,3 +188,33 @@ export function loadServiceConfiguration(params: LoadServiceConfigurationParams 
   });
   return { ...resolved, notices: [...notices, ...resolved.notices] };
 }
+
+/**
+ * Resolves a few options from the environment alone (their variables, else their defaults), for commands that ask
+ * rather than serve and so have no service configuration, e.g. the location allowances of `skein ask`.
+ * @param keys - The options to resolve.
+ * @param params - The environment, and the directory relative paths are resolved against (default `process.cwd()`).
+ * @returns The options' values.
+ * @throws InvalidServiceConfiguration listing every invalid variable (pointers `/env/<VARIABLE>`).
+ */
+export function resolveEnvironmentOptions<K extends keyof ServiceConfiguration>(
+  keys: readonly K[],
+  params: { readonly env: ConfigurationEnvironment; readonly cwd?: string },
+): Pick<ServiceConfiguration, K> {
+  const directory = params.cwd ?? process.cwd();
+  const failures: ValidationFailure[] = [];
+  const values: Partial<Record<K, unknown>> = {};
+  for (const key of keys) {
+    const spec = SERVICE_OPTIONS[key] as OptionSpec<unknown>;
+    const raw = spec.envVar === undefined ? undefined : params.env[spec.envVar];
+    if (raw === undefined || raw === '') {
+      values[key] = spec.defaultValue;
+      continue;
+    }
+    const parsed = spec.parse(raw, { origin: 'env', directory });
+    if (parsed.ok) values[key] = parsed.value;
+    else failures.push({ pointer: `/env/${spec.envVar ?? key}`, message: `${spec.summary} ${parsed.problem}` });
+  }
+  if (failures.length > 0) throw new InvalidServiceConfiguration('The environment is invalid:', { failures });
+  return values as Pick<ServiceConfiguration, K>;
+}

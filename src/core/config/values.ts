@@ -99,6 +99,38 @@ export const cloudDirectoryValue: OptionParser<string> = (raw, context) => {
     : fail(`must be a Google Cloud Storage path such as 'gs://bucket-name/directory'; received ${show(raw)}`);
 };
 
+/**
+ * A list of non-empty strings: a list in a file or in code; in the environment, a JSON list or comma-separated text.
+ * An empty list (or empty text) is allowed and means none.
+ */
+export const stringListValue: OptionParser<readonly string[]> = (raw, context) => {
+  let value = jsonText(raw, context);
+  if (typeof value === 'string') value = value.trim() === '' ? [] : value.split(',').map((item) => item.trim());
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item.trim() === '')) {
+    return fail(`must be a list of non-empty strings (or comma-separated text); received ${show(raw)}`);
+  }
+  return ok(value.map((item: string) => item.trim()));
+};
+
+/** A list of paths ({@link stringListValue}), each resolved to an absolute path against the context's directory. */
+export const pathListValue: OptionParser<readonly string[]> = (raw, context) => {
+  const parsed = stringListValue(raw, context);
+  if (!parsed.ok) return parsed;
+  return ok(parsed.value.map((item) => (isAbsolute(item) ? resolve(item) : resolve(context.directory, item))));
+};
+
+const HOST = /^[a-z\d.-]+(?::\d{1,5})?$|^\[[\da-f:.]+\](?::\d{1,5})?$/i;
+
+/** A list of hosts (`host` or `host:port`, no scheme or path), as URL allow-lists compare them. */
+export const hostListValue: OptionParser<readonly string[]> = (raw, context) => {
+  const parsed = stringListValue(raw, context);
+  if (!parsed.ok) return parsed;
+  const bad = parsed.value.find((host) => !HOST.test(host));
+  return bad === undefined
+    ? ok(parsed.value.map((host) => host.toLowerCase()))
+    : fail(`must list hosts as host or host:port, without a scheme or path; received ${show(bad)}`);
+};
+
 /** A service registry: where revision tags of services are looked up. */
 export interface ServiceRegistry {
   /** The registry's name. */

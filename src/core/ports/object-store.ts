@@ -72,6 +72,13 @@ export interface ObjectStore {
 
   /** A V4 signed URL for reading (GET) or writing (PUT) the object, valid for `expiresInSeconds` (default 7 days). */
   signUrl(location: string, options?: SignUrlOptions): Promise<string>;
+
+  /**
+   * Where the URLs `signUrl` returns point: an `http(s)` origin (`https://storage.googleapis.com`, or a GCS-compatible
+   * server's) or a `file://` directory URL. A service accepts signed URLs there in the manifests it receives, so an
+   * in-process tree or one on a GCS-compatible server works without allowing any other host. Optional.
+   */
+  readonly signedUrlBase?: string;
 }
 
 /** What `upload` accepts. */

@@ -32,6 +32,8 @@ export async function loadLocalDatafileInit(
   options: DatafileLoadOptions,
   cache?: LocalMetadataCache,
 ): Promise<DatafileInit> {
+  // Checked per file, so a symlink inside an allowed dataset directory cannot point outside the allowed roots.
+  await options.locationPolicy?.check(filePath);
   const absolute = path.resolve(filePath);
   const stats = await fs.stat(absolute).catch(() => null);
   if (stats === null && !options.allowMissing) {
@@ -59,6 +61,7 @@ export async function loadLocalDatafileInit(
  * @throws FileNotFoundException when the object does not exist (unless `allowMissing`).
  */
 export async function loadCloudDatafileInit(cloudPath: string, options: DatafileLoadOptions): Promise<DatafileInit> {
+  await options.locationPolicy?.check(cloudPath);
   const store = requireStore(options.store, cloudPath);
   const object = await getObjectOrNull(store, cloudPath);
   if (object === null) {
@@ -96,6 +99,7 @@ export function cloudDatafileInitFromObject(
  * @throws FileNotFoundException when the URL cannot be reached (unless `allowMissing`).
  */
 export async function loadUrlDatafileInit(url: string, options: DatafileLoadOptions): Promise<DatafileInit> {
+  await options.locationPolicy?.check(url);
   let metadata: CloudMetadataRecord;
   try {
     metadata = await readUrlMetadata(url, options);

@@ -1,6 +1,7 @@
 import type { ObjectStore } from '../ports/object-store';
 import type { CloudMetadataRecord } from './cloud-metadata';
 import type { LabelsInput } from './labels';
+import type { LocationPolicy } from './location-policy';
 import type { TimestampInput } from './resource-values';
 import type { TagsInput } from './tags';
 import type { UrlAccessOptions } from './url-access';
@@ -85,6 +86,11 @@ export interface DatafileLoadOptions extends CloudAccessOptions {
   readonly labels?: LabelsInput;
   /** For cloud files: a local copy to use; downloaded there unless it already holds the same bytes. */
   readonly localPath?: string;
+  /**
+   * What the file's location may be, checked before it is read (for manifests received over the wire); default: no
+   * check, as for data the caller chose itself.
+   */
+  readonly locationPolicy?: LocationPolicy;
 }
 
 /** Options of `Datafile.upload()`. */

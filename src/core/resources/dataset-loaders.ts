@@ -11,6 +11,7 @@ import type { DatafileLoadOptions } from './datafile-types';
 import type { DatasetFromFilesOptions, DatasetInit, DatasetLoadOptions } from './dataset-types';
 import type { LabelsInput } from './labels';
 import { LocalMetadataCache, localMetadataPath, readLocalMetadataFile } from './local-metadata';
+import { datafilePrimitiveLocations } from './manifest-locations';
 import { RESOURCE_CONCURRENCY, SIGNED_METADATA_DIRECTORY, isUrl, mapConcurrently } from './paths';
 import { METADATA_FILENAME } from './resource-values';
 import { getObjectOrNull, requireStore } from './store-access';
@@ -21,6 +22,7 @@ import { readUrlJson } from './url-access';
 
 /** Builds the init of a dataset from a local directory, reading `.octue` metadata. */
 export async function loadLocalDatasetInit(directory: string, options: DatasetLoadOptions): Promise<DatasetInit> {
+  await options.locationPolicy?.check(directory);
   const absolute = path.resolve(directory);
   const stats = await fs.stat(absolute).catch(() => null);
   if (!stats || !stats.isDirectory()) {
@@ -41,6 +43,7 @@ export async function loadLocalDatasetInit(directory: string, options: DatasetLo
 
 /** Builds the init of a dataset from a `gs://` prefix: its `.octue` file (honouring a `files` list) or a listing. */
 export async function loadCloudDatasetInit(cloudPath: string, options: DatasetLoadOptions): Promise<DatasetInit> {
+  await options.locationPolicy?.check(cloudPath);
   const store = requireStore(options.store, cloudPath);
   const withStore = { ...options, store };
   const metadataLocation = joinCloudPath(cloudPath, METADATA_FILENAME);
@@ -64,6 +67,7 @@ export async function loadCloudDatasetInit(cloudPath: string, options: DatasetLo
 
 /** Builds the init of a dataset from a signed URL to its signed metadata file (or a `file://` URL). */
 export async function loadUrlDatasetInit(url: string, options: DatasetLoadOptions): Promise<DatasetInit> {
+  await options.locationPolicy?.check(url);
   const document = readDatasetRecord(fromOctuePrimitive(await readUrlJson(url, options)), url);
   const files = await loadFileList(document.files, options);
   const init = { ...baseInit(url, options), files };
@@ -146,6 +150,7 @@ function fileLoadOptions(options: DatasetLoadOptions): DatafileLoadOptions {
     fetch: options.fetch,
     ignoreStoredMetadata: options.ignoreStoredMetadata,
     allowMissing: options.allowMissing,
+    locationPolicy: options.locationPolicy,
   };
 }
 
@@ -155,6 +160,8 @@ async function loadFileList(files: unknown, options: DatasetLoadOptions): Promis
   return mapConcurrently(files as unknown[], RESOURCE_CONCURRENCY, async (file) => {
     if (file instanceof Datafile) return file;
     if (typeof file === 'string') return Datafile.load(file, fileLoadOptions(options));
+    // A primitive is built without I/O, but its paths are read later: check them all now.
+    for (const location of datafilePrimitiveLocations(file)) await options.locationPolicy?.check(location);
     return Datafile.fromPrimitive(file);
   });
 }

@@ -2,6 +2,7 @@ import type { ObjectStore } from '../ports/object-store';
 import type { Datafile } from './datafile';
 import type { CloudAccessOptions } from './datafile-types';
 import type { LabelsInput } from './labels';
+import type { LocationPolicy } from './location-policy';
 import type { TagsInput } from './tags';
 
 /** Everything a `Dataset` is built from; building one does no I/O. */
@@ -55,6 +56,11 @@ export interface DatasetLoadOptions extends CloudAccessOptions {
   readonly name?: string | null;
   readonly tags?: TagsInput;
   readonly labels?: LabelsInput;
+  /**
+   * What the dataset's and its files' locations may be, each checked before it is read (for manifests received over
+   * the wire, including files listed by stored or signed metadata); default: no check.
+   */
+  readonly locationPolicy?: LocationPolicy;
 }
 
 /** Options of `Dataset.fromFiles()`. */

@@ -51,4 +51,12 @@ export {
 } from './local-metadata';
 export type { LocalMetadataRecords } from './local-metadata';
 export { SIGNED_METADATA_DIRECTORY, isRemotePath, isUrl } from './paths';
+export { CLOUD_STORAGE_ORIGIN, LocationPolicy, isLocalLocation } from './location-policy';
+export type { LocationPolicyOptions } from './location-policy';
+export {
+  checkManifestLocations,
+  datafilePrimitiveLocations,
+  datasetPrimitiveLocations,
+  manifestPrimitiveLocations,
+} from './manifest-locations';
 export type { FetchFunction, UrlAccessOptions } from './url-access';

@@ -10,7 +10,11 @@ export function isUrl(location: string): boolean {
   return /^(https?|file):\/\//i.test(location);
 }
 
-/** Whether `location` is remote, i.e. a `gs://` path or a URL (Octue's `is_cloud_path`). */
+/**
+ * Whether `location` is remote, i.e. a `gs://` path or a URL (Octue's `is_cloud_path`), for how a resource is read. A
+ * `file://` URL counts as remote here (it is read like a URL), but as local for every check of what a question may
+ * name or send: those use `isLocalLocation` (location-policy.ts).
+ */
 export function isRemotePath(location: string): boolean {
   return isCloudPath(location) || isUrl(location);
 }

@@ -9,7 +9,7 @@ import { decodeCloudMetadataValue } from './cloud-metadata';
 import { OCTUE_METADATA_PREFIX } from './resource-values';
 
 /** The subset of the WHATWG `fetch` the resources use; inject one to route or observe requests. */
-export type FetchFunction = (url: string, init?: { method?: string }) => Promise<Response>;
+export type FetchFunction = (url: string, init?: { method?: string; redirect?: 'error' }) => Promise<Response>;
 
 /** Options for reading resources from URLs (signed URLs, or `file://` URLs from a local object store). */
 export interface UrlAccessOptions {
@@ -95,7 +95,8 @@ async function request(url: string, method: string, options: UrlAccessOptions): 
   const fetchFunction: FetchFunction = options.fetch ?? ((input, init) => fetch(input, init));
   let response: Response;
   try {
-    response = await fetchFunction(url, { method });
+    // Redirects are refused: a URL that passed a location check must not lead the request anywhere else.
+    response = await fetchFunction(url, { method, redirect: 'error' });
   } catch (error) {
     throw new FileNotFoundException(`${url} couldn't be accessed.`, { path: url, cause: error });
   }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { makeQuestionAttributes, makeResponseAttributes, refreshAttributes } from '../../core/events';
 import type { ErrorClass, RecordedEvent, ResponseAttributes, ServiceEvent } from '../../core/events';
 import type { ObjectStore } from '../../core/ports/object-store';
+import type { LocationPolicy } from '../../core/resources';
 import { LOCAL_SRUID, createSruid, parseServiceId, validateSruid } from '../../core/service-id';
 import { askMultiple } from '../child/ask-multiple';
 import { resolveLimits } from '../child/ask-options';
@@ -10,6 +11,8 @@ import { retryFailedQuestion } from '../child/retries';
 import type { AskMultipleOptions, AskResult, ChildAskOptions } from '../child/types';
 import { EventHandler } from '../event-handler';
 import type { QuestionAnswer } from '../event-handler';
+import { locationPolicyFor } from '../location-allowances';
+import type { LocationAllowances } from '../location-allowances';
 import { createLogger } from '../logging';
 import type { Logger } from '../logging';
 import type { ChildLike, ChildQuestion } from '../types';
@@ -17,8 +20,12 @@ import { isRecordedEvent, normaliseEvents } from './recorded-events';
 import type { NormalisedEvents, ReplayableEvent } from './recorded-events';
 import { readRecordingFile } from './recording-file';
 
-/** What a {@link ChildEmulator} replays, and the ports and settings a `Child` would have. */
-export interface ChildEmulatorOptions {
+/**
+ * What a {@link ChildEmulator} replays, and the ports and settings a `Child` would have, including what a recorded
+ * result's output manifest may name (`allowedLocalRoots`, `allowedUrlHosts`, `allowedBuckets`, as for a Child: a
+ * recording is replayed as the answer it stands for, so by default no local path and no unsigned URL is read).
+ */
+export interface ChildEmulatorOptions extends LocationAllowances {
   /**
    * The events to replay, in Octue's recording format (`[{event, attributes}]`, as `child.receivedEvents` holds
    * them), or bare events (`[{kind, …}]`, Octue's format before 0.41, also `{type, …}`); at least one.
@@ -68,6 +75,7 @@ export class ChildEmulator implements ChildLike {
   private readonly logger: Logger;
   private readonly errorClasses: readonly ErrorClass[] | undefined;
   private readonly objectStore: ObjectStore | undefined;
+  private readonly answerLocations: LocationPolicy;
   private handler: EventHandler | undefined;
 
   /**
@@ -84,6 +92,7 @@ export class ChildEmulator implements ChildLike {
     this.logger = options.logger ?? createLogger({ name: 'skein.child-emulator' });
     this.errorClasses = options.errorClasses;
     this.objectStore = options.objectStore;
+    this.answerLocations = locationPolicyFor(options, this.objectStore);
   }
 
   /**
@@ -137,7 +146,9 @@ export class ChildEmulator implements ChildLike {
    * @param options - The question, as for `Child.ask`.
    * @returns The answer (`null` when the events hold no result) and the question uuid.
    * @throws The recorded exception, re-created (with `raiseErrors`, the default); whatever `handleMonitorMessage`
-   *   throws; InvalidInputException for bad limits; loading errors of the result's output manifest.
+   *   throws; InvalidInputException for bad limits; LocalPathNotAllowed, UrlHostNotAllowed or BucketNotAllowed when
+   *   the recorded output manifest names a location the emulator does not read (nothing of it is read); loading
+   *   errors of the result's output manifest.
    */
   ask(options: ChildAskOptions & { readonly asynchronous: true }): Promise<AskResult<null>>;
   ask(options: ChildAskOptions & { readonly pushEndpoint: string }): Promise<AskResult<null>>;
@@ -185,6 +196,7 @@ export class ChildEmulator implements ChildLike {
       logger: this.logger,
       errorClasses: this.errorClasses,
       objectStore: this.objectStore,
+      locationPolicy: this.answerLocations,
       validateEvents: false,
     });
     this.handler = handler;

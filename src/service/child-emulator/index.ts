@@ -6,6 +6,7 @@
 export { ChildEmulator } from './child-emulator';
 export type { ChildEmulatorOptions, ReplayedAnswer } from './child-emulator';
 export { saveRecordedEvents } from './recording-file';
+export type { SaveRecordedEventsOptions } from './recording-file';
 export { loadFixtureFromDiagnostics } from './diagnostics-fixture';
 export type { DiagnosticsFixture, DiagnosticsFixtureOptions } from './diagnostics-fixture';
 export type { ReplayableEvent } from './recorded-events';

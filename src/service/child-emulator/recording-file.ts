@@ -2,7 +2,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
 import { encodeOctueJson, fromOctuePrimitive } from '../../core/json/octue-json';
+import { SecretRedactor } from '../../core/redaction';
 import { InvalidRecording, RecordingNotFound, RecordingNotSaved } from '../../errors';
+import { activeRedactor } from '../logging';
 import { normaliseEvents } from './recorded-events';
 
 /** What a recording file holds: the events, and the ids Octue's object form may name. */
@@ -105,19 +107,35 @@ export async function readRecordingFile(filePath: string): Promise<RecordingFile
   return { events: normalised.events, id, parentSruid };
 }
 
+/** Options of {@link saveRecordedEvents}. */
+export interface SaveRecordedEventsOptions {
+  /** Secret values to redact from the file, besides those of the analysis the call is made in. */
+  readonly secrets?: Iterable<string>;
+}
+
 /**
  * Saves recorded events to a JSON file that {@link ChildEmulator.fromFile} replays, and that Octue's
  * `ChildEmulator(events=json.load(f))` accepts: the list of `{event, attributes}` as `child.receivedEvents` holds
  * them (Octue's `received_events` format), Sets and Dates in Octue's JSON form. Parent directories are created.
+ *
+ * The asking side's own secrets are not written: called during an analysis (an app recording its children), the
+ * analysis's credentials are redacted, as are `options.secrets`. The child's secrets are the child's to redact, which a
+ * Skein child does before sending anything; the asking side cannot know them.
  * @param filePath - Where to write (an existing file is replaced).
  * @param events - The events, usually `child.receivedEvents` after an ask.
+ * @param options - Further secrets to redact.
  * @throws InvalidRecording when there are no events (e.g. before the first ask, or with `recordEvents: false`) or an
  *   event is malformed.
  * @throws RecordingNotSaved when the file cannot be written.
  */
-export async function saveRecordedEvents(filePath: string, events: readonly unknown[] | undefined): Promise<void> {
+export async function saveRecordedEvents(
+  filePath: string,
+  events: readonly unknown[] | undefined,
+  options: SaveRecordedEventsOptions = {},
+): Promise<void> {
   normaliseEvents(events ?? [], { path: filePath });
-  const text = `${encodeOctueJson(events, { indent: 2 })}\n`;
+  const redactor = new SecretRedactor([...(activeRedactor()?.values ?? []), ...(options.secrets ?? [])]);
+  const text = `${redactor.redactJson(encodeOctueJson(events, { indent: 2 }), { indent: 2 })}\n`;
   try {
     await fs.mkdir(path.dirname(filePath), { recursive: true });
     await fs.writeFile(filePath, text, 'utf8');

@@ -1,11 +1,13 @@
 import type { AttributeSources, ErrorClass, RecordedEvent } from '../../core/events';
 import type { ObjectStore } from '../../core/ports/object-store';
 import type { Transport } from '../../core/ports/transport';
+import type { LocationPolicy } from '../../core/resources';
 import { LOCAL_SRUID, parseServiceId, validateSruid } from '../../core/service-id';
 import { systemClock } from '../clock';
 import type { Clock } from '../clock';
 import { EventHandler } from '../event-handler';
 import type { QuestionAnswer } from '../event-handler';
+import { locationPolicyFor } from '../location-allowances';
 import { createLogger } from '../logging';
 import type { Logger } from '../logging';
 import type { ChildLike, ChildQuestion } from '../types';
@@ -34,7 +36,9 @@ export type SynchronousAskOptions = ChildAskOptions & {
  * defaults: an overall timeout (one day) and a heartbeat watchdog (360 s), local files refused unless allowed, cloud
  * datasets sent as signed URLs, the child's errors re-thrown as the same class (or a class of the same name) with the
  * remote traceback, its logs re-emitted with `[<sender> | <question uuid>]` labels, and retries with an increasing
- * `retry_count` when errors are returned rather than thrown. Built from ports only.
+ * `retry_count` when errors are returned rather than thrown. An answer is as hostile as a question: every location its
+ * output manifest names is checked (see {@link ChildOptions}) before anything is read, and a refused one makes `ask`
+ * fail with LocalPathNotAllowed, UrlHostNotAllowed or BucketNotAllowed. Built from ports only.
  *
  * @example
  * ```ts
@@ -54,6 +58,7 @@ export class Child implements ChildLike {
   private readonly clock: Clock;
   private readonly sources: AttributeSources | undefined;
   private readonly errorClasses: readonly ErrorClass[] | undefined;
+  private readonly answerLocations: LocationPolicy;
   private handler: EventHandler | undefined;
   private readonly router: AnswerRouter;
 
@@ -73,6 +78,7 @@ export class Child implements ChildLike {
     this.clock = options.clock ?? systemClock;
     this.sources = options.attributeSources;
     this.errorClasses = options.errorClasses;
+    this.answerLocations = locationPolicyFor(options, this.objectStore);
     const lingerMs = options.answerSubscriptionLingerMs ?? DEFAULT_ANSWER_SUBSCRIPTION_LINGER_MS;
     this.router = new AnswerRouter({
       transport: this.transport,
@@ -109,7 +115,9 @@ export class Child implements ChildLike {
    * @throws InvalidServiceID when the child's id has no revision tag; InvalidInputException for bad options;
    *   FileLocationError when the input manifest has local data and `allowLocalFiles` is false; InvalidEvent when the
    *   question is malformed; MessageTooLarge when it is over Pub/Sub's 10 MB limit (nothing is set up or sent); the
-   *   transport's errors; and, with `raiseErrors`, the child's re-created error or a QuestionTimeout.
+   *   transport's errors; and, with `raiseErrors`, the child's re-created error, a QuestionTimeout, or
+   *   LocalPathNotAllowed, UrlHostNotAllowed or BucketNotAllowed when the answer's output manifest names a location
+   *   this Child does not read (nothing of it is read).
    */
   ask(options: ChildAskOptions & { readonly asynchronous: true }): Promise<AskResult<null>>;
   ask(options: ChildAskOptions & { readonly pushEndpoint: string }): Promise<AskResult<null>>;
@@ -226,6 +234,7 @@ export class Child implements ChildLike {
       logger: this.logger,
       errorClasses: this.errorClasses,
       objectStore: this.objectStore,
+      locationPolicy: this.answerLocations,
     });
     this.handler = handler;
     return handler;

@@ -5,7 +5,7 @@
  */
 export { Child } from './child';
 export type { SynchronousAskOptions } from './child';
-export { childFactory } from './factory';
+export { answerAllowances, childFactory } from './factory';
 export type { ChildPorts } from './factory';
 export { DEFAULT_ASK_TIMEOUT_SECONDS, DEFAULT_MAXIMUM_HEARTBEAT_INTERVAL_SECONDS } from './ask-options';
 export { DEFAULT_MAX_CONCURRENCY } from './ask-multiple';

@@ -134,6 +134,7 @@ export async function prepareQuestion(
   const manifest = await loadInputManifest(options.inputManifest, {
     allowLocalFiles: options.allowLocalFiles ?? false,
     objectStore: context.objectStore,
+    allowedUrlHosts: options.allowedUrlHosts,
   });
   const questionUuid = options.questionUuid || randomUUID();
   const { message } = buildQuestionMessage(

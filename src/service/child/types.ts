@@ -10,10 +10,15 @@ import type { Transport } from '../../core/ports/transport';
 import type { Manifest } from '../../core/resources';
 import type { Clock } from '../clock';
 import type { MonitorMessageHandler, QuestionAnswer } from '../event-handler';
+import type { LocationAllowances } from '../location-allowances';
 import type { Logger } from '../logging';
 
-/** Everything a {@link Child} is built from: the child's id and the ports to reach it. */
-export interface ChildOptions {
+/**
+ * Everything a {@link Child} is built from: the child's id, the ports to reach it, and what the output manifests of
+ * its answers may name (`allowedLocalRoots`, `allowedUrlHosts`, `allowedBuckets`: the options a service has for its
+ * questions' input manifests; by default no local path and no unsigned URL is read, any bucket is).
+ */
+export interface ChildOptions extends LocationAllowances {
   /** The child's SRUID, e.g. `acme/elevation:1.2.0` (a revision tag is needed to ask it). */
   readonly id: string;
   /** Where questions are published and answers received. */
@@ -67,6 +72,11 @@ export interface ChildAskOptions extends ErrorHandlingOptions {
   readonly subscribeToLogs?: boolean;
   /** Allow datasets or files that are not in the cloud in the input manifest (default false). */
   readonly allowLocalFiles?: boolean;
+  /**
+   * Hosts (`host` or `host:port`) whose unsigned `http(s)://` URLs an input manifest primitive may name; loading it
+   * fetches them. Default none: only signed Cloud Storage URLs (and the object store's own) are fetched.
+   */
+  readonly allowedUrlHosts?: readonly string[];
   /** Receives each monitor message's data. */
   readonly handleMonitorMessage?: MonitorMessageHandler;
   /** Keep the events received in `child.receivedEvents` (default true). */

@@ -9,8 +9,10 @@ import type {
   ServiceEvent,
 } from '../../core/events';
 import { copyOwnProperties } from '../../core/json/own-property';
-import { Manifest } from '../../core/resources';
+import { Manifest, checkManifestLocations } from '../../core/resources';
+import type { LocationPolicy } from '../../core/resources';
 import { InvalidEvent } from '../../errors';
+import { locationPolicyFor } from '../location-allowances';
 import { createLogger } from '../logging';
 import type { Logger } from '../logging';
 import { reemitLogEntry, relabelLogMessage } from './log-relay';
@@ -34,12 +36,14 @@ export class EventHandler {
   /** The events handled so far, as `{event, attributes}`, when `recordEvents` is on (else empty). */
   readonly handledEvents: RecordedEvent[] = [];
   private readonly logger: Logger;
+  private readonly locationPolicy: LocationPolicy;
   private done = false;
   private last: EventAttributes | undefined;
 
   /** @param options - What to do with monitor messages and logs, and whether to validate and record events. */
   constructor(private readonly options: EventHandlerOptions = {}) {
     this.logger = options.logger ?? createLogger();
+    this.locationPolicy = options.locationPolicy ?? locationPolicyFor({}, options.objectStore);
   }
 
   /** Whether a result or exception has been handled (later events are skipped). */
@@ -57,7 +61,9 @@ export class EventHandler {
    * @param raw - `{event, attributes}`: the parsed event and its attributes (strings or typed).
    * @returns What handling did: `handled`, `result` (with the answer) or `skipped`.
    * @throws The remote error (re-created with `exceptionEventToError`) when the event is an `exception`; whatever
-   *   `handleMonitorMessage` throws; loading errors of the result's output manifest.
+   *   `handleMonitorMessage` throws; LocalPathNotAllowed, UrlHostNotAllowed or BucketNotAllowed when the result's
+   *   output manifest names a location the location policy refuses (nothing of it is read); loading errors of the
+   *   result's output manifest.
    */
   async handle(raw: unknown): Promise<HandleOutcome> {
     if (this.done) return { status: 'skipped', reason: 'finished' };
@@ -207,14 +213,28 @@ export class EventHandler {
   private async toAnswer(event: ResultEvent, attributes: EventAttributes): Promise<QuestionAnswer> {
     this.logger.info('Received an answer to question %s.', attributes.question_uuid);
     const primitive = event.output_manifest;
+    if (!primitive) return { outputValues: event.output_values ?? null, outputManifest: null };
     const store = this.options.objectStore;
-    const outputManifest = primitive
-      ? await Manifest.fromPrimitive(primitive, {
-          // A replayed answer's datasets may be long gone (Octue's emulator does not fetch them either).
-          allowMissing: this.options.validateEvents === false,
-          ...(store === undefined ? {} : { store }),
-        })
-      : null;
+    const locationPolicy = this.locationPolicy;
+    try {
+      // The child chose every location in its answer: all are checked before any is read, then each file again as
+      // it is loaded (stored or signed metadata can list more files).
+      await checkManifestLocations(primitive, locationPolicy);
+    } catch (error) {
+      this.logger.error(
+        'Refused the output manifest of the answer from %s to question %s: %s',
+        attributes.sender,
+        attributes.question_uuid,
+        error instanceof Error ? error.message : String(error),
+      );
+      throw error;
+    }
+    const outputManifest = await Manifest.fromPrimitive(primitive, {
+      // A replayed answer's datasets may be long gone (Octue's emulator does not fetch them either).
+      allowMissing: this.options.validateEvents === false,
+      locationPolicy,
+      ...(store === undefined ? {} : { store }),
+    });
     return { outputValues: event.output_values ?? null, outputManifest };
   }
 }

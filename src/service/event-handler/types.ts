@@ -1,6 +1,6 @@
 import type { ErrorClass, EventAttributes, EventKind, LogEntry } from '../../core/events';
 import type { ObjectStore } from '../../core/ports/object-store';
-import type { Manifest } from '../../core/resources';
+import type { LocationPolicy, Manifest } from '../../core/resources';
 import type { Logger } from '../logging';
 
 /** A child's answer to a question: what its `result` event carried (Octue's `{"output_values", "output_manifest"}`). */
@@ -50,6 +50,12 @@ export interface EventHandlerOptions {
   readonly errorClasses?: readonly ErrorClass[];
   /** The object store for loading `gs://` datasets of output manifests. */
   readonly objectStore?: ObjectStore;
+  /**
+   * What a result's output manifest may name, every location checked before anything is read or fetched (a child's
+   * answer is as hostile as a question). Default: no local path, no unsigned URL (signed Cloud Storage URLs and those
+   * the object store signs are accepted), any bucket.
+   */
+  readonly locationPolicy?: LocationPolicy;
 }
 
 /** What handling one event did. An `exception` event is not an outcome: `handle` throws the re-created error. */

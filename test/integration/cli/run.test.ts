@@ -1,5 +1,5 @@
 // `skein run`: a service's app runs once on local inputs through the Runner (the real binary).
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -51,6 +51,29 @@ describe('Command: skein run', () => {
       datasets: Record<string, unknown>;
     };
     expect(manifest.datasets).toEqual({ squares: copy });
+  });
+
+  it('reads the local datasets of an input manifest given at the command line (not received over the wire)', async () => {
+    const app = join(temp, 'count-app');
+    const data = join(temp, 'count-data');
+    mkdirSync(app, { recursive: true });
+    mkdirSync(data, { recursive: true });
+    writeFileSync(join(data, 'a.csv'), 'x\n1\n');
+    writeFileSync(
+      join(app, 'twine.json'),
+      JSON.stringify({ input_manifest: { datasets: { data: {} } }, output_values_schema: {} }),
+    );
+    writeFileSync(
+      join(app, 'app.js'),
+      'exports.run = async (analysis) => { analysis.outputValues = [...analysis.inputManifest.getDataset("data")].map((f) => f.name); };\n',
+    );
+    const manifest = JSON.stringify({ id: 'e8a3f8d2-1c4b-4f7e-9a6d-3b2c1d0e9f8a', datasets: { data } });
+
+    const run = await skein(['run', '--app', app, '-m', manifest], { env, cwd: temp });
+
+    expect(run.stderr).not.toContain('LocalPathNotAllowed');
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as { output_values: unknown }).output_values).toEqual(['a.csv']);
   });
 
   it('writes only warnings and errors with --log-level warning', async () => {

@@ -65,7 +65,8 @@ describe('Commands: skein start and skein ask (Pub/Sub emulator)', () => {
     });
 
     it('answers a question asked by a Child, with monitor messages and logs', async () => {
-      const child = new Child({ id: SERVICE_ID, transport });
+      // The square service answers with a dataset in its output directory: the parent allows exactly that root.
+      const child = new Child({ id: SERVICE_ID, transport, allowedLocalRoots: [temp] });
       const monitorMessages: unknown[] = [];
       try {
         const { answer } = await child.ask({
@@ -136,9 +137,20 @@ describe('Commands: skein start and skein ask (Pub/Sub emulator)', () => {
   });
 
   describe('Command: skein ask', () => {
+    // The answers name a dataset in the square service's output directory, which the asker must allow to read it.
+    const askEnv = { ...env, SKEIN_ALLOWED_LOCAL_ROOTS: temp };
+
+    it('exits 1 with LocalPathNotAllowed when the answer names a local path outside SKEIN_ALLOWED_LOCAL_ROOTS', async () => {
+      const run = await skein(['ask', SERVICE_ID, '-i', '{"n": 3}'], { env });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('LocalPathNotAllowed');
+      expect(run.stderr).toContain(join(temp, 'square-3'));
+      expect(run.stdout).toBe('');
+    });
+
     it('prints the answer as JSON and records the events, which replay to the same answer', async () => {
       const record = join(temp, 'recordings', 'square-5.json');
-      const run = await skein(['ask', SERVICE_ID, '-i', '{"n": 5}', '--record', record], { env });
+      const run = await skein(['ask', SERVICE_ID, '-i', '{"n": 5}', '--record', record], { env: askEnv });
       expect(run.code).toBe(0);
       const answer = JSON.parse(run.stdout) as { output_values: unknown; output_manifest: { datasets: unknown } };
       expect(answer.output_values).toEqual({ square: 25 });
@@ -149,14 +161,14 @@ describe('Commands: skein start and skein ask (Pub/Sub emulator)', () => {
       const recorded = JSON.parse(readFileSync(record, 'utf8')) as { event: { kind: string } }[];
       expect(recorded[0]?.event.kind).toBe('delivery_acknowledgement');
       expect(recorded.at(-1)?.event.kind).toBe('result');
-      const emulator = await ChildEmulator.fromFile(record);
+      const emulator = await ChildEmulator.fromFile(record, { allowedLocalRoots: [temp] });
       expect(emulator.id).toBe(SERVICE_ID);
       const replayed = await emulator.ask({});
       expect(replayed.answer?.outputValues).toEqual({ square: 25 });
     });
 
     it('prints the question uuid and answer with --json', async () => {
-      const run = await skein(['ask', SERVICE_ID, '-i', '{"n": 2}', '--json'], { env });
+      const run = await skein(['ask', SERVICE_ID, '-i', '{"n": 2}', '--json'], { env: askEnv });
       expect(run.code).toBe(0);
       const printed = JSON.parse(run.stdout) as { question_uuid: string; answer: { output_values: unknown } };
       expect(printed.question_uuid).toMatch(/^[0-9a-f-]{36}$/);

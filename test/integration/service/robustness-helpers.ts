@@ -172,6 +172,7 @@ const SCRIPT = join(__dirname, 'processes', 'robust-service.js');
 export class ServiceProcess {
   private readonly process: ChildProcess;
   private stderr = '';
+  private stdout = '';
   /** Resolves once the process printed READY. */
   readonly ready: Promise<void>;
   /** Resolves with the exit code once the process has exited. */
@@ -198,16 +199,22 @@ export class ServiceProcess {
       this.stderr += chunk.toString('utf8');
     });
     this.exited = new Promise((resolve) => this.process.once('exit', (code) => resolve(code)));
+    this.process.stdout?.on('data', (chunk: Buffer) => {
+      this.stdout += chunk.toString('utf8');
+    });
     this.ready = new Promise((resolve, reject) => {
-      let stdout = '';
-      this.process.stdout?.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString('utf8');
-        if (stdout.includes('READY\n')) resolve();
+      this.process.stdout?.on('data', () => {
+        if (this.stdout.includes('READY\n')) resolve();
       });
       void this.exited.then((code) =>
         reject(new Error(`The ${serviceId} process exited (${String(code)}) before it was ready:\n${this.stderr}`)),
       );
     });
+  }
+
+  /** What the process wrote to stdout so far (READY, STARTED <question uuid>, …). */
+  get output(): string {
+    return this.stdout;
   }
 
   /** What the process wrote to stderr so far. */

@@ -7,7 +7,7 @@ import { GcsObjectStore } from '../../../src/cloud/storage';
 import { createTestServiceAccount } from '../../../src/emulators/service-account';
 import { QuestionTimeout } from '../../../src/errors';
 import { createLogger, memoryLogSink, ObjectStoreClaims, Service } from '../../../src/service';
-import type { QuestionAttempt, QuestionClaims, RunFunction } from '../../../src/service';
+import type { ClaimDecision, ClaimOptions, QuestionAttempt, QuestionClaims, RunFunction } from '../../../src/service';
 import { Child } from '../../../src/service/child';
 import { PARENT, PROJECT_ID, RawReader, serveInProcess, ServiceProcess, TestTopic } from './robustness-helpers';
 
@@ -29,12 +29,12 @@ class UnavailableAtFirstClaims implements QuestionClaims {
     private failures: number,
   ) {}
 
-  claim(attempt: QuestionAttempt): Promise<boolean> {
+  claim(attempt: QuestionAttempt, options: ClaimOptions): Promise<ClaimDecision> {
     if (this.failures > 0) {
       this.failures -= 1;
       return Promise.reject(new Error('The claims store is unavailable.'));
     }
-    return this.claims.claim(attempt);
+    return this.claims.claim(attempt, options);
   }
 }
 

@@ -25,10 +25,25 @@ import type { NaiveColumns } from './helpers';
 
 const RECORDINGS = join(REPOSITORY, 'test', 'fixtures', 'recordings', 'csv-stats');
 
+/** The directory of the `summary` dataset in a recording's result (a temporary directory of the recording run). */
+function recordedSummaryDirectory(events: readonly unknown[]): string {
+  const result = events
+    .map((recorded) => (recorded as { event: { kind: string; output_manifest?: unknown } }).event)
+    .find((event) => event.kind === 'result');
+  const manifest = result?.output_manifest as { datasets: { summary: { path: string } } } | undefined;
+  if (manifest === undefined) throw new Error('The recording has no result with an output manifest.');
+  return manifest.datasets.summary.path;
+}
+
 /** A csv-stats child that answers each question with the recording of the site whose dataset it was sent. */
 async function recordedCsvStats(): Promise<{ factory: ChildFactory; replayed: string[] }> {
   const emulators = new Map<string, ChildEmulator>();
-  for (const site of SITES) emulators.set(site, await ChildEmulator.fromFile(join(RECORDINGS, `${site}.json`)));
+  for (const site of SITES) {
+    const file = join(RECORDINGS, `${site}.json`);
+    // Answers are refused local paths: each emulator allows exactly the directory its recorded summary was in.
+    const allowedLocalRoots = [recordedSummaryDirectory((await ChildEmulator.fromFile(file)).events)];
+    emulators.set(site, await ChildEmulator.fromFile(file, { allowedLocalRoots }));
+  }
   const replayed: string[] = [];
   const factory: ChildFactory = (record): ChildLike => ({
     id: record.id,

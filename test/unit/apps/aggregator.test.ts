@@ -20,6 +20,7 @@ import {
   AGGREGATOR_ID,
   AppNetwork,
   CSV_STATS_ID,
+  EXAMPLES,
   NUMERIC_COLUMNS,
   REPOSITORY,
   SITES,
@@ -67,6 +68,8 @@ describe('Function: run (aggregator)', () => {
           : aggregatorChildren({ csvStatsId: CSV_STATS_ID, projectId: 'test-project' }),
       // The Children load the answers' output manifests (in the store) with the store.
       childFactory: options.childFactory ?? network.childFactory({ objectStore: workspace.store }),
+      // The local datasets these tests send: the example data and the workspace.
+      allowedLocalRoots: [EXAMPLES, workspace.root],
     });
   }
 
@@ -82,6 +85,7 @@ describe('Function: run (aggregator)', () => {
         serviceId: CSV_STATS_ID,
         objectStore: workspace.store,
         outputLocation: 'gs://outputs/csv-stats',
+        allowedLocalRoots: [EXAMPLES, workspace.root],
       }),
     );
   });

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import * as csvStats from '../../../apps/csv-stats';
@@ -24,7 +25,12 @@ describe('Class: Service (csv-stats)', () => {
   beforeEach(async () => {
     workspace = temporaryWorkspace();
     network = await AppNetwork.start();
-    await network.serve(CSV_STATS_ID, new Runner({ app: csvStats, twine: CSV_STATS_TWINE, serviceId: CSV_STATS_ID }));
+    // The parent sends local datasets from the example data and the workspace: exactly what the service may read.
+    const allowedLocalRoots = [EXAMPLES, workspace.root];
+    await network.serve(
+      CSV_STATS_ID,
+      new Runner({ app: csvStats, twine: CSV_STATS_TWINE, serviceId: CSV_STATS_ID, allowedLocalRoots }),
+    );
   });
 
   afterEach(async () => {
@@ -35,7 +41,12 @@ describe('Class: Service (csv-stats)', () => {
   describe('Method: answer', () => {
     it('answers a Child with the statistics, progress messages, logs and a local summary dataset', async () => {
       const { sink, entries } = memoryLogSink();
-      const child = network.child(CSV_STATS_ID, { logger: createLogger({ name: 'parent', sinks: [{ sink }] }) });
+      const child = network.child(CSV_STATS_ID, {
+        logger: createLogger({ name: 'parent', sinks: [{ sink }] }),
+        // Without an output location csv-stats leaves its summary in a new directory in the OS's temporary directory,
+        // and the answer names it there: the parent must allow that root to read it (answers are refused local paths).
+        allowedLocalRoots: [tmpdir()],
+      });
       const messages: unknown[] = [];
 
       const { answer } = await child.ask({

@@ -36,6 +36,8 @@ describe('Function: run (csv-stats)', () => {
       configurationValues: options.configurationValues,
       objectStore: workspace.store,
       outputLocation: OUTPUT_LOCATION,
+      // The local datasets these tests send are in the workspace.
+      allowedLocalRoots: [workspace.root],
     });
   }
 

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { InMemoryBroker, InMemoryTransport } from '../../../src/cloud/memory';
 import { GcsObjectStore, LocalObjectStore } from '../../../src/cloud/storage';
 import {
@@ -11,9 +15,10 @@ import {
   secretSource,
 } from '../../../src/cli/adapters';
 import type { ChildRecord } from '../../../src/core/twine';
-import { CloudLocationNotSpecified } from '../../../src/errors';
+import { CloudLocationNotSpecified, LocalPathNotAllowed } from '../../../src/errors';
 import { Service } from '../../../src/service';
 import type { ChildPorts } from '../../../src/service/child';
+import type { QuestionAnswer } from '../../../src/service/event-handler';
 
 const TOPIC = 'main.octue.twined.services';
 
@@ -142,6 +147,45 @@ describe('Module: cli/adapters', () => {
         { square: 16 },
       ]);
       expect(first.receivedEvents?.length).toBeGreaterThan(0);
+    });
+
+    it("holds the answers' output manifests to the Runner's allowed local roots", async () => {
+      // Prepare: a service answering with a dataset in a local directory.
+      const directory = mkdtempSync(join(tmpdir(), 'skein-lazy-children-'));
+      writeFileSync(join(directory, 'square.csv'), 'square\n9\n');
+      const broker = new InMemoryBroker();
+      const serviceTransport = new InMemoryTransport({ topicName: TOPIC, broker });
+      await serviceTransport.ensureTopic();
+      const service = new Service({
+        serviceId: 'acme/square:1.0.0',
+        transport: serviceTransport,
+        runFunction: async () => ({
+          outputManifest: { id: '4a0d4d0c-7f0e-4f8e-9b1e-0a2b3c4d5e6f', datasets: { squares: directory } },
+        }),
+      });
+      const controller = new AbortController();
+      let serving: Promise<void> | undefined;
+      await new Promise<void>((resolve) => {
+        serving = service.serve({ signal: controller.signal, onReady: () => resolve() });
+      });
+      const children = new LazyChildren(() => ({ transport: new InMemoryTransport({ topicName: TOPIC, broker }) }));
+
+      // Act
+      const allowed = children.factory(record, { allowedLocalRoots: [directory] });
+      const refused = children.factory(record, {});
+
+      // Assess
+      try {
+        const { answer } = await allowed.ask({});
+        expect((answer as QuestionAnswer).outputManifest?.datasets.squares?.files.size).toBe(1);
+        await expect(refused.ask({})).rejects.toThrow(LocalPathNotAllowed);
+      } finally {
+        await children.close();
+        controller.abort();
+        await serving;
+        await serviceTransport.close();
+        rmSync(directory, { recursive: true, force: true });
+      }
     });
 
     it('rejects the ask (not the factory) when the ports cannot be made, and closes nothing', async () => {

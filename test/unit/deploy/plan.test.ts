@@ -151,7 +151,7 @@ describe('Function: plannedResources', () => {
 describe('Function: functionEnvironment', () => {
   const settings = readDeploySettings(configInput());
 
-  it('derives the identity, topic, project, output and diagnostics locations and twine path', () => {
+  it('derives the identity, topic, project, output, diagnostics and claims locations and twine path', () => {
     const [csvStats] = settings.functions;
     if (csvStats === undefined) throw new Error('fixture has no functions');
 
@@ -161,11 +161,21 @@ describe('Function: functionEnvironment', () => {
       OCTUE_SERVICE_NAME: 'csv-stats',
       OCTUE_SERVICE_NAMESPACE: 'skein-examples',
       OCTUE_SERVICE_REVISION_TAG: '0.1.0',
+      SKEIN_CLAIMS_LOCATION: 'gs://demo-x-skein-examples-dev-diagnostics/.skein/claims/skein-examples/csv-stats',
       SKEIN_DIAGNOSTICS_CLOUD_PATH: 'gs://demo-x-skein-examples-dev-diagnostics/skein-examples/csv-stats',
       SKEIN_OUTPUT_LOCATION: 'gs://demo-x-skein-examples-dev-outputs/skein-examples/csv-stats',
       SKEIN_TWINE_PATH: 'twines/csv-stats.json',
       TWINED_SERVICES_TOPIC_NAME: 'main.octue.twined.services',
     });
+  });
+
+  it('sets a claims location on every function, shared by all its instances and apart from other services', () => {
+    const locations = settings.functions.map((fn) => functionEnvironment(settings, fn).SKEIN_CLAIMS_LOCATION);
+
+    expect(locations).toEqual([
+      'gs://demo-x-skein-examples-dev-diagnostics/.skein/claims/skein-examples/csv-stats',
+      'gs://demo-x-skein-examples-dev-diagnostics/.skein/claims/skein-examples/aggregator',
+    ]);
   });
 
   it('lets serverless.yml override the output location but not the identity', () => {

@@ -2,10 +2,10 @@ import type { OutgoingMessage, Transport } from '../../../src/core/ports/transpo
 import { RedeliveryRequested, StorageRequestFailed, TransportError } from '../../../src/errors';
 import { functionHandlers } from '../../../src/functions';
 import type { DeliveryReport, FunctionHandlers, ServiceSource } from '../../../src/functions';
-import { createLogger, Runner, Service } from '../../../src/service';
+import { createLogger, InProcessClaims, Runner, Service } from '../../../src/service';
 import type { Analysis, QuestionClaims, SkeinLogEntry } from '../../../src/service';
 import { SQUARE_TWINE, squareApp } from '../../fixtures/apps/examples';
-import { CHILD, MemoryNetwork, questionMessage, temporaryStore, waitFor } from '../service/helpers';
+import { CHILD, deferred, MemoryNetwork, questionMessage, temporaryStore, waitFor } from '../service/helpers';
 import { backgroundEventOf, cloudEventOf, jsonMessage, pushBodyOf, RecordedResponse, TOPIC_PATH } from './events';
 import type { JsonMessage } from './events';
 
@@ -220,13 +220,12 @@ describe('Function: functionHandlers', () => {
     it('refuses a question whose claim cannot be decided, and answers it when it is delivered again', async () => {
       // Prepare: a claims store that fails once.
       let failures = 1;
-      let claimed = false;
+      const working = new InProcessClaims();
       const claims: QuestionClaims = {
         durable: true,
-        claim: async () => {
+        claim: async (attempt, options) => {
           if (failures-- > 0) throw new StorageRequestFailed('The claims store is unavailable.');
-          claimed = !claimed;
-          return claimed;
+          return working.claim(attempt, options);
         },
       };
       const handlers = handlersFor(squareService({ claims }));
@@ -247,6 +246,40 @@ describe('Function: functionHandlers', () => {
       }
       expect(redelivered).toMatchObject({ acknowledged: true, report: { status: 'answered' } });
       expect(runs).toBe(1);
+    });
+
+    it('refuses a delivery while another instance answers the question, and drops one after it answered', async () => {
+      // Prepare: two instances sharing the claims store; the first is held in its app.
+      const release = deferred();
+      const started = deferred();
+      const held = {
+        run: async () => {
+          started.resolve();
+          await release.promise;
+          return { outputValues: { square: 49 } };
+        },
+      };
+      const first = handlersFor(squareService({ runner: held }));
+      const second = handlersFor(squareService());
+      const message = question();
+
+      // Act
+      const answering = deliver(first, shape, message);
+      await started.promise;
+      const during = await deliver(second, shape, message);
+      release.resolve();
+      const answered = await answering;
+      const after = await deliver(second, shape, message);
+
+      // Assess: refused (so Pub/Sub pushes it again, in case the first instance dies), logged as routine.
+      expect(during.acknowledged).toBe(false);
+      if (shape === 'http') expect(during.report).toMatchObject({ status: 'deferred', acknowledged: false });
+      else expect(during.error).toBeInstanceOf(RedeliveryRequested);
+      expect(answered.report?.status).toBe('answered');
+      expect(after).toMatchObject({ acknowledged: true, report: { status: 'duplicate', acknowledged: true } });
+      expect(messages('info').some((text) => text.includes('ended %s and was refused'))).toBe(true);
+      expect(messages('error')).toEqual([]);
+      expect(runs).toBe(0);
     });
 
     it('refuses a question when neither its result nor an exception could be published', async () => {

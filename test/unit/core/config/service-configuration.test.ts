@@ -7,6 +7,7 @@ import {
   SERVICE_OPTIONS,
   loadServiceConfiguration,
   parseOctueYaml,
+  resolveEnvironmentOptions,
   resolveServiceConfiguration,
 } from '../../../../src/core/config';
 import { InvalidServiceConfiguration, ServiceConfigurationNotFound } from '../../../../src/errors';
@@ -82,10 +83,52 @@ describe('Function: loadServiceConfiguration', () => {
       heartbeatIntervalSeconds: 120,
       claimsLocation: undefined,
       projectId: undefined,
+      allowedLocalRoots: [],
+      allowedUrlHosts: [],
+      allowedBuckets: undefined,
     });
     expect(origins.namespace).toBe('file');
     expect(origins.heartbeatIntervalSeconds).toBe('default');
     expect(notices).toEqual([]);
+  });
+
+  it('reads the input location options from the file (roots resolved against it) and the environment', () => {
+    // Prepare
+    const path = writeYaml(
+      'services:\n  - namespace: acme\n    name: minimal\n    allowed_local_roots: [data, /srv/shared]\n' +
+        '    allowed_buckets: [acme-inputs]\n',
+    );
+
+    // Act
+    const { configuration } = loadServiceConfiguration({
+      path,
+      env: { SKEIN_ALLOWED_URL_HOSTS: 'data.acme.example, mirror.acme.example:8443', SKEIN_ALLOWED_BUCKETS: '[]' },
+    });
+
+    // Assess
+    expect(configuration.allowedLocalRoots).toEqual([join(directory, 'data'), '/srv/shared']);
+    expect(configuration.allowedUrlHosts).toEqual(['data.acme.example', 'mirror.acme.example:8443']);
+    expect(configuration.allowedBuckets).toEqual([]);
+  });
+
+  it('refuses allowed URL hosts given as URLs', () => {
+    const path = writeYaml('services:\n  - namespace: acme\n    name: minimal\n');
+
+    const failures = failuresOf(() =>
+      loadServiceConfiguration({ path, env: { SKEIN_ALLOWED_URL_HOSTS: 'https://data.acme.example/' } }),
+    );
+
+    expect(failures).toEqual([expect.objectContaining({ message: expect.stringContaining('without a scheme') })]);
+  });
+
+  it('refuses an input location option that is not a list of strings', () => {
+    const path = writeYaml('services:\n  - namespace: acme\n    name: minimal\n    allowed_url_hosts: [1]\n');
+
+    const failures = failuresOf(() => loadServiceConfiguration({ path, env: {} }));
+
+    expect(failures).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('list of non-empty strings') }),
+    ]);
   });
 
   it('applies defaults for a minimal file', () => {
@@ -326,6 +369,41 @@ describe('Constant: SERVICE_OPTIONS', () => {
         'output_location',
         'use_signed_urls_for_output_datasets',
       ]),
+    );
+  });
+});
+
+describe('Function: resolveEnvironmentOptions', () => {
+  const keys = ['allowedLocalRoots', 'allowedUrlHosts', 'allowedBuckets'] as const;
+
+  it('reads the location allowances from their variables, resolving roots against the directory given', () => {
+    const resolved = resolveEnvironmentOptions(keys, {
+      env: { SKEIN_ALLOWED_LOCAL_ROOTS: 'outputs,/srv/data', SKEIN_ALLOWED_URL_HOSTS: 'Data.Example:8080' },
+      cwd: '/work',
+    });
+
+    expect(resolved).toEqual({
+      allowedLocalRoots: ['/work/outputs', '/srv/data'],
+      allowedUrlHosts: ['data.example:8080'],
+      allowedBuckets: undefined,
+    });
+  });
+
+  it('gives the safe defaults when nothing is set, needing no service name or namespace', () => {
+    expect(resolveEnvironmentOptions(keys, { env: {} })).toEqual({
+      allowedLocalRoots: [],
+      allowedUrlHosts: [],
+      allowedBuckets: undefined,
+    });
+  });
+
+  it('throws InvalidServiceConfiguration pointing at an invalid variable', () => {
+    const resolving = (): unknown =>
+      resolveEnvironmentOptions(keys, { env: { SKEIN_ALLOWED_URL_HOSTS: 'https://data.example/path' } });
+
+    expect(resolving).toThrow(InvalidServiceConfiguration);
+    expect(resolving).toThrow(
+      expect.objectContaining({ failures: [expect.objectContaining({ pointer: '/env/SKEIN_ALLOWED_URL_HOSTS' })] }),
     );
   });
 });

@@ -1,0 +1,178 @@
+// Issue 10 §1, parent side, over the real components: a Child on the Pub/Sub emulator with the GCS-compatible server
+// as its store. A raw child (any peer could publish its answer) names the parent's own files, a loopback canary or a
+// bucket the parent does not read; the parent refuses each answer with a typed error before reading anything. A
+// served child answering with datasets signed by the storage endpoint is still read.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import { PubSubTransport } from '../../../src/cloud/pubsub';
+import { GcsObjectStore } from '../../../src/cloud/storage';
+import {
+  decodeAttributes,
+  encodeAttributes,
+  makeResponseAttributes,
+  refreshAttributes,
+  serialiseEventData,
+} from '../../../src/core/events';
+import type { QuestionAttributes } from '../../../src/core/events';
+import { Dataset } from '../../../src/core/resources';
+import { childSubscription } from '../../../src/core/topology';
+import { createTestServiceAccount } from '../../../src/emulators/service-account';
+import { BucketNotAllowed, LocalPathNotAllowed, UrlHostNotAllowed } from '../../../src/errors';
+import { Runner, Service } from '../../../src/service';
+import type { Analysis } from '../../../src/service';
+import { Child } from '../../../src/service/child';
+
+const PROJECT_ID = 'demo-skein';
+const PARENT = 'acme/parent:1.0.0';
+const HOSTILE = 'acme/hostile-child:1.0.0';
+const HONEST = 'acme/honest-child:1.0.0';
+const SECRET = 'PRIVATE KEY of the parent';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set; run this through the integration project.`);
+  return value;
+}
+
+describe('Child: answer manifest locations (Pub/Sub emulator and GCS server)', () => {
+  let transport: PubSubTransport;
+  let store: GcsObjectStore;
+  let outputs: string;
+  let secrets: string;
+  let workDir: string;
+  let victimDirectory: string;
+  let canary: Server;
+  let canaryUrl: string;
+  let canaryHits = 0;
+  // What the hostile child names in its next answer's output manifest.
+  let hostileSummary: unknown;
+  const stop = new AbortController();
+  let serving: Promise<void>;
+
+  beforeAll(async () => {
+    transport = new PubSubTransport({
+      projectId: PROJECT_ID,
+      topicName: `it-answer-locations-${randomUUID().slice(0, 8)}`,
+      apiEndpoint: required('PUBSUB_EMULATOR_HOST'),
+    });
+    await transport.ensureTopic();
+    store = new GcsObjectStore({
+      projectId: PROJECT_ID,
+      apiEndpoint: required('SKEIN_TEST_GCS_URL'),
+      credentials: createTestServiceAccount({ projectId: PROJECT_ID }).credentials,
+    });
+    outputs = `outputs-${randomUUID().slice(0, 8)}`;
+    secrets = `secrets-${randomUUID().slice(0, 8)}`;
+    await store.storage.createBucket(outputs);
+    await store.storage.createBucket(secrets);
+    await store.upload(`gs://${secrets}/keys/parent.key`, SECRET);
+
+    workDir = mkdtempSync(join(tmpdir(), 'skein-answer-locations-it-'));
+    victimDirectory = join(workDir, 'home', '.keys');
+    mkdirSync(victimDirectory, { recursive: true });
+    writeFileSync(join(victimDirectory, 'parent.key'), SECRET);
+
+    canary = createServer((_request, response) => {
+      canaryHits += 1;
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ files: [] }));
+    });
+    await new Promise<void>((resolve) => canary.listen(0, '127.0.0.1', resolve));
+    canaryUrl = `http://127.0.0.1:${(canary.address() as AddressInfo).port}`;
+
+    // The hostile child: a raw subscriber answering every question with whatever `hostileSummary` holds.
+    const spec = childSubscription(HOSTILE);
+    await transport.createSubscription(spec, { allowExisting: true });
+    await transport.subscribe(spec.name, async (message) => {
+      message.ack();
+      const question = decodeAttributes(message.attributes, 'question') as QuestionAttributes;
+      const attributes = refreshAttributes(makeResponseAttributes(question, HOSTILE));
+      const event = {
+        kind: 'result',
+        output_values: null,
+        output_manifest: { id: randomUUID(), name: null, datasets: { summary: hostileSummary } },
+      };
+      await transport.publish({
+        data: serialiseEventData(event as never),
+        attributes: encodeAttributes(attributes),
+        orderingKey: question.question_uuid,
+      });
+    });
+
+    // The honest child: a served Runner uploading its output dataset and answering with URLs the server signs.
+    const runner = new Runner({
+      app: async (analysis: Analysis) => {
+        const directory = join(workDir, `summary-${analysis.id}`);
+        mkdirSync(directory);
+        writeFileSync(join(directory, 'summary.csv'), 'column,mean\nx,1\n');
+        analysis.outputManifest!.datasets.summary = await Dataset.fromLocalDirectory(directory);
+      },
+      twine: { output_manifest: { datasets: { summary: {} } } },
+      objectStore: store,
+      outputLocation: `gs://${outputs}/honest`,
+      useSignedUrlsForOutputDatasets: true,
+    });
+    const service = new Service({ serviceId: HONEST, transport, runner, objectStore: store });
+    await new Promise<void>((ready) => {
+      serving = service.serve({ signal: stop.signal, deleteSubscriptionOnExit: true, onReady: () => ready() });
+    });
+  });
+
+  afterAll(async () => {
+    stop.abort();
+    await serving;
+    await new Promise((resolve) => canary.close(resolve));
+    await transport.deleteSubscription(childSubscription(HOSTILE).name).catch(() => undefined);
+    await transport.deleteTopic();
+    await transport.close();
+    rmSync(workDir, { recursive: true, force: true });
+  });
+
+  function parent(id: string): Child {
+    return new Child({
+      id,
+      transport,
+      parentSruid: PARENT,
+      objectStore: store,
+      allowedBuckets: [outputs],
+      answerSubscriptionLingerMs: 0,
+    });
+  }
+
+  it.each([
+    ['an absolute path', LocalPathNotAllowed, () => victimDirectory],
+    ['a file:// URL', LocalPathNotAllowed, () => pathToFileURL(join(victimDirectory, 'parent.key')).href],
+    ['an http:// URL to the loopback canary', UrlHostNotAllowed, () => `${canaryUrl}/.signed_metadata_files/x`],
+    ['a gs:// path outside the allowed buckets', BucketNotAllowed, () => `gs://${secrets}/keys`],
+  ])('rejects an answer naming %s with its typed error, requesting nothing', async (_, type, location) => {
+    hostileSummary = location();
+    const child = parent(HOSTILE);
+
+    const asking = child.ask({ timeout: 60 });
+
+    await expect(asking).rejects.toThrow(type);
+    await expect(asking).rejects.not.toThrow(SECRET);
+    await child.close();
+    expect(canaryHits).toBe(0);
+  });
+
+  it('reads an answer whose datasets are signed by the storage endpoint', async () => {
+    const child = parent(HONEST);
+
+    const { answer } = await child.ask({ timeout: 60 });
+    await child.close();
+
+    const file = answer.outputManifest?.datasets.summary?.files.one({ name: 'summary.csv' });
+    expect(file?.path).toMatch(new RegExp(`^${store.signedUrlBase}/`));
+    const chunks: Buffer[] = [];
+    for await (const chunk of await file!.openReadStream()) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe('column,mean\nx,1\n');
+  });
+});
