@@ -128,6 +128,21 @@ describe('Class: Federation', () => {
     });
   });
 
+  describe('Method: sendMessage (default size limit)', () => {
+    it('refuses a body over 2 MB by default, before publishing', async () => {
+      // Prepare
+      await setUp();
+      const aggregator = await peers.join(AGGREGATOR);
+
+      // Act
+      const sending = aggregator.sendMessage([NORTH], 'model', { blob: 'x'.repeat(2_000_000) });
+
+      // Assess
+      await expect(sending).rejects.toMatchObject({ name: 'FederationMessageTooLarge', limitBytes: 2_000_000 });
+      expect(peers.published).toHaveLength(0);
+    });
+  });
+
   describe('Method: sendMessage (spill)', () => {
     it('sends an oversized body through intermediate data when asked, and the receiver gets it transparently', async () => {
       // Prepare
@@ -193,6 +208,28 @@ describe('Class: Federation', () => {
 
       // Assess
       expect(replies[NORTH]?.map((message) => message.body)).toEqual([{ fresh: true }]);
+    });
+
+    it('wakes on a new message even when the mailbox shrank while waiting (FLAME counts; Skein compares)', async () => {
+      // Prepare: two old messages, already read.
+      await setUp();
+      await peers.serve(AGGREGATOR);
+      await peers.serve(NORTH);
+      const aggregator = await peers.join(AGGREGATOR);
+      const north = await peers.join(NORTH);
+      const old = [
+        await north.sendMessage([AGGREGATOR], 'c', { n: 1 }),
+        await north.sendMessage([AGGREGATOR], 'c', { n: 2 }),
+      ];
+      await aggregator.awaitMessages([NORTH], 'c', { timeout: 1 });
+      const waiting = aggregator.awaitMessages([NORTH], 'c');
+
+      // Act: the mailbox shrinks by two, then grows by one (a count-based wake-up would miss it); no clock tick.
+      await aggregator.deleteMessages(old.map((sent) => sent.messageId));
+      await north.sendMessage([AGGREGATOR], 'c', { n: 3 });
+
+      // Assess
+      expect((await waiting)[NORTH]?.map((message) => message.body)).toEqual([{ n: 3 }]);
     });
 
     it('reads a mailbox written before the waiting process (re)started', async () => {
