@@ -95,6 +95,10 @@ export class Messenger {
     }
     checkSeconds('timeout', options.timeout);
     checkSeconds('attemptTimeout', options.attemptTimeout);
+    // Receivers refuse longer correlations (message ids are short), so refuse them here rather than lose the message.
+    if (options.inReplyTo !== undefined && (typeof options.inReplyTo !== 'string' || options.inReplyTo.length > 32)) {
+      throw new InvalidInputException('inReplyTo must be a message id (a string of at most 32 characters).');
+    }
     status.assertOpen();
     this.base ??= mailbox.lastOutgoingNumber();
     const base = await this.base;

@@ -4,7 +4,7 @@ import {
   ReservedMessageKey,
   UnknownParticipant,
 } from '../../../src/federation';
-import { MessageTooLarge } from '../../../src/errors';
+import { InvalidInputException, MessageTooLarge } from '../../../src/errors';
 import { waitFor } from '../service/helpers';
 import { AGGREGATOR, FederationNetwork, NORTH, SOUTH } from './helpers';
 import { drive, Peers } from './peers';
@@ -120,6 +120,9 @@ describe('Class: Federation', () => {
       await expect(aggregator.sendMessage([NORTH], 'c', { meta: 1 })).rejects.toThrow(ReservedMessageKey);
       await expect(aggregator.sendMessage(['fed/stranger:1.0.0'], 'c', {})).rejects.toThrow(UnknownParticipant);
       await expect(aggregator.sendMessage([AGGREGATOR], 'c', {})).rejects.toThrow(UnknownParticipant);
+      await expect(aggregator.sendMessage([NORTH], 'c', {}, { inReplyTo: 'x'.repeat(33) })).rejects.toThrow(
+        InvalidInputException,
+      );
       const oversized = aggregator.sendMessage([NORTH], 'c', { blob: 'x'.repeat(1000) });
       await expect(oversized).rejects.toThrow(FederationMessageTooLarge);
       await expect(oversized).rejects.toThrow(MessageTooLarge);
