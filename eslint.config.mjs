@@ -1,4 +1,4 @@
-// Lint rules that keep the layers honest: errors ← core ← cloud ← service ← cli/functions.
+// Lint rules that keep the layers honest: errors ← core ← cloud ← service ← federation ← cli/functions.
 import tseslint from 'typescript-eslint';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 
@@ -14,15 +14,33 @@ const layerZones = [
       './src/emulators',
       './src/functions',
       './src/deploy',
+      './src/federation',
     ],
   },
   // core is pure: no adapters, runtime or entry points.
   {
     target: './src/core',
-    from: ['./src/cloud', './src/service', './src/cli', './src/emulators', './src/functions', './src/deploy'],
+    from: [
+      './src/cloud',
+      './src/service',
+      './src/cli',
+      './src/emulators',
+      './src/functions',
+      './src/deploy',
+      './src/federation',
+    ],
   },
-  { target: './src/cloud', from: ['./src/service', './src/cli', './src/functions', './src/deploy'] },
-  { target: './src/service', from: ['./src/cli', './src/functions', './src/deploy'] },
+  {
+    target: './src/cloud',
+    from: ['./src/service', './src/cli', './src/functions', './src/deploy', './src/federation'],
+  },
+  // The runtime knows extensions only through its own ports (EventRoute, AnalysisExtension).
+  { target: './src/service', from: ['./src/cli', './src/functions', './src/deploy', './src/federation'] },
+  // Federation is an extension at the service level: it builds on the runtime and sees only ports, never adapters.
+  {
+    target: './src/federation',
+    from: ['./src/cloud', './src/cli', './src/functions', './src/deploy', './src/emulators'],
+  },
   { target: './src/emulators', from: ['./src/service', './src/cli', './src/functions', './src/deploy'] },
   // functions/ adapters (functions-framework handlers) and the deploy plugin sit beside the CLI, above the runtime.
   { target: './src/functions', from: ['./src/cli', './src/deploy'] },

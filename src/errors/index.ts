@@ -101,3 +101,15 @@ export {
   DeployResourceConflict,
 } from './deploy';
 export type { DeployRequestContext } from './deploy';
+export {
+  FederationError,
+  UnknownParticipant,
+  ReservedMessageKey,
+  FederationMessageTooLarge,
+  InvalidFederationMessage,
+  FederationRoleError,
+  ParticipantFailed,
+  FederationPublishFailed,
+  FederationClosed,
+  AnalysisFinished,
+} from './federation';

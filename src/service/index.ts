@@ -9,6 +9,7 @@ export type { ServiceOptions, AnswerOutcome } from './service';
 export type { ServeOptions } from './serve';
 export { DEFAULT_RECOVERY_DELAYS } from './serve-recovery';
 export type { SubscriptionRecovery } from './serve-recovery';
+export type { EventRoute, RoutedEvent } from './event-routes';
 export { parseQuestion, isReceivedMessage } from './question';
 export type { QuestionInput, ParsedQuestion } from './question';
 export { Responder } from './responder';
@@ -17,7 +18,7 @@ export { InProcessClaims, LEASE_HEARTBEAT_INTERVALS, leaseDurationMs } from './c
 export { ObjectStoreClaims } from './object-store-claims';
 export type { QuestionClaims, QuestionAttempt, ClaimDecision, ClaimLease, ClaimOptions } from './claims';
 export { Runner } from './runner';
-export type { RunnerOptions } from './runner';
+export type { RunnerOptions, AnalysisExtension, AnalysisExtensionHandle } from './runner';
 export { Analysis, hashValues } from './analysis';
 export type { AnalysisInit, FinaliseOptions, StrandHashes } from './analysis';
 export { hasOutputValues, prepareOutputs } from './outputs';

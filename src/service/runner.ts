@@ -45,6 +45,26 @@ class SharedLoad<T> {
   }
 }
 
+/** What an {@link AnalysisExtension} may give back for one analysis. */
+export interface AnalysisExtensionHandle {
+  /** Called once the app has finished, whether or not it succeeded, to release what the extension holds. */
+  release?(): Promise<void>;
+  /**
+   * Whether an error the app threw is the extension's normal way of ending it (e.g. federation's `AnalysisFinished`):
+   * the Runner then carries on as if the app had returned.
+   */
+  endsNormally?(error: unknown): boolean;
+}
+
+/**
+ * Adds a Skein extension's API to each analysis before its app runs (e.g. `analysis.federation`), from the run's
+ * parameters (such as the question's extension attributes).
+ */
+export type AnalysisExtension = (
+  analysis: Analysis,
+  params: RunParams,
+) => void | AnalysisExtensionHandle | Promise<void | AnalysisExtensionHandle>;
+
 /** Everything a Runner is built from (Octue's `Runner` arguments plus the ports Skein injects). */
 export interface RunnerOptions {
   /** The app: a function, a class with `run()`, a module, or an app directory. */
@@ -103,6 +123,8 @@ export interface RunnerOptions {
   readonly env?: MutableEnvironment;
   readonly logger?: Logger;
   readonly clock?: Clock;
+  /** Extensions that add their API to each analysis (e.g. federation's `federationExtension`). */
+  readonly analysisExtensions?: readonly AnalysisExtension[];
 }
 
 /**
@@ -295,7 +317,12 @@ export class Runner {
       if (saveDiagnostics !== 'SAVE_DIAGNOSTICS_OFF') await diagnostics.upload();
       throw error;
     };
+    const handles: AnalysisExtensionHandle[] = [];
     try {
+      for (const extend of options.analysisExtensions ?? []) {
+        const handle = await extend(analysis, params);
+        if (handle !== undefined) handles.push(handle);
+      }
       const app = await this.app.get(() => loadApp(options.app));
       const returned = await app(analysis);
       if (isReturnedOutputs(returned)) {
@@ -303,9 +330,10 @@ export class Runner {
         if ('outputManifest' in returned) analysis.outputManifest = returned.outputManifest as Manifest | undefined;
       }
     } catch (error) {
-      await crashed(error, 'App failed.');
+      if (!handles.some((handle) => handle.endsNormally?.(error) === true)) await crashed(error, 'App failed.');
     } finally {
       analysis.stopPeriodicMonitorMessages();
+      await Promise.all(handles.map((handle) => handle.release?.().catch(() => undefined)));
       // The analysis asks nothing more: free the children's answer subscriptions now rather than after their linger.
       await Promise.all(Object.values(children).map((child) => child.close?.().catch(() => undefined)));
     }

@@ -3,12 +3,15 @@ import type { ObjectStore } from '../core/ports/object-store';
 import type { Transport } from '../core/ports/transport';
 import { SecretRedactor } from '../core/redaction';
 import { validateSruid } from '../core/service-id';
+import { pickExtensionAttributes } from '../core/events';
 import { InvalidEvent, InvalidInputException } from '../errors';
 import { InProcessClaims, leaseDurationMs, renewClaim, settleClaim } from './claims';
 import type { ClaimDecision, ClaimLease, QuestionClaims } from './claims';
 import { systemClock } from './clock';
 import type { Clock, TimerHandle } from './clock';
 import { reportInvalidQuestion, routableQuestionAttributes } from './invalid-question';
+import { findRoute, handleRouted } from './event-routes';
+import type { EventRoute } from './event-routes';
 import { createLogger, runWithLogContext } from './logging';
 import { ObjectStoreClaims } from './object-store-claims';
 import type { Logger } from './logging';
@@ -54,6 +57,11 @@ export interface ServiceOptions {
   readonly clock?: Clock;
   /** Clock and UUID sources for event attributes. */
   readonly attributeSources?: AttributeSources;
+  /**
+   * Routes for messages of Skein extensions (e.g. federation messages) that arrive on the service's subscription:
+   * a matching message goes to its route instead of being read as a question.
+   */
+  readonly eventRoutes?: readonly EventRoute[];
 }
 
 /** How answering one question ended. `answer` never throws: every outcome is reported here. */
@@ -86,7 +94,9 @@ export type AnswerOutcome =
    */
   | { readonly status: 'deferred'; readonly questionUuid: string; readonly retryCount: number }
   /** The claim could not be decided (e.g. the store failed): the message was nacked for redelivery. */
-  | { readonly status: 'unclaimed'; readonly questionUuid: string; readonly error: unknown };
+  | { readonly status: 'unclaimed'; readonly questionUuid: string; readonly error: unknown }
+  /** The message belonged to an extension's route (`route`); `error` when the route failed (it was then nacked). */
+  | { readonly status: 'routed'; readonly route: string; readonly error?: unknown };
 
 function settle(input: QuestionInput, action: 'ack' | 'nack'): void {
   if (isReceivedMessage(input)) input[action]();
@@ -115,6 +125,7 @@ export class Service {
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly sources: AttributeSources | undefined;
+  private readonly routes: readonly EventRoute[];
 
   /**
    * @param options - Identity, ports and run function.
@@ -144,6 +155,7 @@ export class Service {
     this.logger = (options.logger ?? createLogger()).child('service');
     this.clock = options.clock ?? systemClock;
     this.sources = options.attributeSources;
+    this.routes = options.eventRoutes ?? [];
     this.claims =
       options.claims ??
       (options.objectStore !== undefined && options.claimsLocation !== undefined
@@ -167,6 +179,14 @@ export class Service {
    * @returns How it ended.
    */
   async answer(input: QuestionInput): Promise<AnswerOutcome> {
+    const routed = findRoute(this.routes, input);
+    if (routed !== undefined) {
+      const { route, event } = routed;
+      const error = await handleRouted(route, event, (action) => settle(input, action), this.logger);
+      return error === undefined
+        ? { status: 'routed', route: route.name }
+        : { status: 'routed', route: route.name, error };
+    }
     this.logger.info('%s received a question.', this.toString());
     let question: ParsedQuestion;
     try {
@@ -223,7 +243,7 @@ export class Service {
         this.id,
       );
     }
-    const outcome = await this.respond(question, decision.lease);
+    const outcome = await this.respond(question, decision.lease, pickExtensionAttributes(input.attributes));
     // No response reached the parent: give the attempt up so that the redelivery the nack asks for runs it.
     const reachedParent = !(outcome.status === 'failed' && outcome.exception === undefined);
     await settleClaim(questionUuid, reachedParent ? decision.lease.finish() : decision.lease.release(), this.logger);
@@ -274,15 +294,20 @@ export class Service {
 
   // Each answer has its own secrets (the Runner adds the analysis's credentials): everything logged while answering,
   // every event sent, and the error handed back in the outcome (callers log it) are redacted with them.
-  private respond(question: ParsedQuestion, lease: ClaimLease): Promise<AnswerOutcome> {
+  private respond(
+    question: ParsedQuestion,
+    lease: ClaimLease,
+    extensionAttributes: Readonly<Record<string, string>>,
+  ): Promise<AnswerOutcome> {
     const redactor = new SecretRedactor();
-    return runWithLogContext({ redactor }, () => this.respondRedacted(question, lease, redactor));
+    return runWithLogContext({ redactor }, () => this.respondRedacted(question, lease, redactor, extensionAttributes));
   }
 
   private async respondRedacted(
     question: ParsedQuestion,
     lease: ClaimLease,
     redactor: SecretRedactor,
+    extensionAttributes: Readonly<Record<string, string>>,
   ): Promise<AnswerOutcome> {
     const { attributes, event } = question;
     const questionUuid = attributes.question_uuid;
@@ -325,6 +350,7 @@ export class Service {
           originator: attributes.originator,
           handleMonitorMessage: (data) => responder.monitorMessage(data),
           redactor,
+          extensionAttributes,
         }),
       );
       const result = await responder.result(outputs);

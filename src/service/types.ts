@@ -125,6 +125,8 @@ export interface RunParams {
   readonly handleMonitorMessage?: (data: unknown) => void;
   /** Extra log sinks for the run (e.g. forwarding to the parent). */
   readonly logSinks?: readonly LevelledSink[];
+  /** The question's `skein_…` extension attributes (e.g. a federation context), as received: unchecked. */
+  readonly extensionAttributes?: Readonly<Record<string, string>>;
   /**
    * Collects the analysis's secrets: the Runner adds the credentials it loads, so that the caller (the Service) can
    * redact them from what it sends. Default: a redactor of the run's own.

@@ -35,6 +35,13 @@ export {
   toMinimalAttributes,
 } from './attributes';
 export type { AttributeSources, QuestionAttributesParams } from './attributes';
+export {
+  EXTENSION_ATTRIBUTE_PREFIX,
+  MAX_EXTENSION_ATTRIBUTES,
+  MAX_ATTRIBUTE_VALUE_BYTES,
+  checkExtensionAttributes,
+  pickExtensionAttributes,
+} from './extension-attributes';
 export { formatEventDatetime, normaliseEventDatetime, hasNormalEventDatetimeForm } from './datetime';
 export {
   ATTRIBUTE_NAMES,

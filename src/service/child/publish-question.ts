@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import {
+  checkExtensionAttributes,
   encodeAttributes,
   makeQuestionAttributes,
   makeQuestionEvent,
@@ -42,6 +43,8 @@ export interface QuestionToPublish {
   readonly inputValues?: unknown;
   readonly inputManifest?: ManifestPrimitive;
   readonly children?: readonly ChildPrimitive[];
+  /** Skein-only `skein_…` attributes (ignored by Octue peers), e.g. the federation context. */
+  readonly extensionAttributes?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -85,7 +88,12 @@ export function buildQuestionMessage(
   // Check what will travel, parsed back as the child will parse it, so a bad question fails here and not silently
   // at the child (which drops invalid questions without answering).
   validateEvent({ event: parseEventData(data), attributes });
-  const message = { data, attributes: encodeAttributes(attributes), orderingKey: attributes.question_uuid };
+  const encoded = encodeAttributes(attributes);
+  if (question.extensionAttributes !== undefined) {
+    checkExtensionAttributes(question.extensionAttributes);
+    Object.assign(encoded, question.extensionAttributes);
+  }
+  const message = { data, attributes: encoded, orderingKey: attributes.question_uuid };
   // The transport refuses oversized messages too, but only when publishing: after the answer route is set up.
   assertPublishable(message);
   return { message, attributes };
@@ -146,6 +154,7 @@ export async function prepareQuestion(
       inputValues: options.inputValues,
       inputManifest: manifest && (await signedManifestPrimitive(manifest, context.objectStore)),
       children: options.children ?? undefined,
+      extensionAttributes: options.extensionAttributes,
     },
     context.sources,
   );

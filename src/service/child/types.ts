@@ -89,6 +89,11 @@ export interface ChildAskOptions extends ErrorHandlingOptions {
   readonly parentQuestionUuid?: string;
   /** The root question of the tree; default this question. */
   readonly originatorQuestionUuid?: string;
+  /**
+   * Skein-only `skein_…` Pub/Sub attributes for the question (Octue peers ignore them), e.g. the federation context.
+   * Each value is at most 1024 bytes.
+   */
+  readonly extensionAttributes?: Readonly<Record<string, string>>;
   /** The SRUID of the root service; default the parent SRUID. */
   readonly originator?: string;
   /** Push answer events to this URL (a push subscription is made and returned) instead of waiting for them. */

@@ -62,6 +62,23 @@ describe('Package: exports', () => {
     );
   });
 
+  it('exposes federated analyses (issue 11) from skein/federation', () => {
+    expect(exportedNames('skein/federation')).toEqual(
+      expect.arrayContaining([
+        'createFederationRuntime',
+        'Federation',
+        'AggregatorFederation',
+        'FederationError',
+        'UnknownParticipant',
+        'ReservedMessageKey',
+        'FederationMessageTooLarge',
+        'ParticipantFailed',
+        'AnalysisFinished',
+        'DEFAULT_MAX_MESSAGE_BYTES',
+      ]),
+    );
+  });
+
   it('exposes emulators and local twins from skein/testing', () => {
     expect(exportedNames('skein/testing')).toEqual(
       expect.arrayContaining([
