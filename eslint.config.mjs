@@ -1,4 +1,4 @@
-// Lint rules that keep the layers honest: errors ← core ← cloud ← service ← cli/functions.
+// Lint rules that keep the layers honest: errors ← core ← cloud ← service ← streaming ← cli/functions.
 import tseslint from 'typescript-eslint';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 
@@ -14,15 +14,29 @@ const layerZones = [
       './src/emulators',
       './src/functions',
       './src/deploy',
+      './src/streaming',
     ],
   },
   // core is pure: no adapters, runtime or entry points.
   {
     target: './src/core',
-    from: ['./src/cloud', './src/service', './src/cli', './src/emulators', './src/functions', './src/deploy'],
+    from: [
+      './src/cloud',
+      './src/service',
+      './src/cli',
+      './src/emulators',
+      './src/functions',
+      './src/deploy',
+      './src/streaming',
+    ],
   },
-  { target: './src/cloud', from: ['./src/service', './src/cli', './src/functions', './src/deploy'] },
-  { target: './src/service', from: ['./src/cli', './src/functions', './src/deploy'] },
+  { target: './src/cloud', from: ['./src/service', './src/cli', './src/functions', './src/deploy', './src/streaming'] },
+  { target: './src/service', from: ['./src/cli', './src/functions', './src/deploy', './src/streaming'] },
+  // streaming sits on the runtime (clock, logger) and sees ports only, never a concrete adapter.
+  {
+    target: './src/streaming',
+    from: ['./src/cloud', './src/cli', './src/functions', './src/deploy', './src/emulators'],
+  },
   { target: './src/emulators', from: ['./src/service', './src/cli', './src/functions', './src/deploy'] },
   // functions/ adapters (functions-framework handlers) and the deploy plugin sit beside the CLI, above the runtime.
   { target: './src/functions', from: ['./src/cli', './src/deploy'] },

@@ -94,3 +94,12 @@ export {
   DeployResourceConflict,
 } from './deploy';
 export type { DeployRequestContext } from './deploy';
+export {
+  StreamingError,
+  ChunkTooLarge,
+  InvalidStreamObject,
+  InvalidStreamingOption,
+  StreamingFeatureUnavailable,
+  StreamerShutDown,
+} from './streaming';
+export type { StreamingErrorContext } from './streaming';
