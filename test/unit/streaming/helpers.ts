@@ -5,7 +5,17 @@ import { InMemoryBroker } from '../../../src/cloud/memory/in-memory-broker';
 import type { DuplicateDeliveries } from '../../../src/cloud/memory/in-memory-broker';
 import { InMemoryTransport } from '../../../src/cloud/memory/in-memory-transport';
 import type { LocalObjectStore } from '../../../src/cloud/storage/local-object-store';
-import type { OutgoingMessage, ReceivedMessage } from '../../../src/core/ports/transport';
+import type {
+  ActiveSubscription,
+  MessageHandler,
+  OutgoingMessage,
+  ReceivedMessage,
+  SubscribeOptions,
+  SubscriptionSpec,
+  Transport,
+} from '../../../src/core/ports/transport';
+import { TransportError } from '../../../src/errors';
+import { encodeChunk } from '../../../src/streaming/wire';
 import { ReturnCode, StreamContextKey, StreamEngine } from '../../../src/streaming';
 import type {
   ConsumeResult,
@@ -180,3 +190,78 @@ export function texts(...values: string[]): Buffer[] {
 }
 
 export { deferred as makeDeferred };
+
+/** A transport that fails to publish chunks addressed to one recipient (the network to it is down). */
+export class UnreachableTarget implements Transport {
+  readonly kind = 'unreachable';
+  readonly topicName: string;
+
+  constructor(
+    private readonly inner: Transport,
+    private readonly unreachable: string,
+  ) {
+    this.topicName = inner.topicName;
+  }
+
+  async publish(message: OutgoingMessage): Promise<string> {
+    if (message.attributes.recipient === this.unreachable && message.attributes.stream_event === 'chunk') {
+      throw new TransportError(`${this.unreachable} is unreachable.`);
+    }
+    return this.inner.publish(message);
+  }
+
+  ensureTopic(): Promise<void> {
+    return this.inner.ensureTopic();
+  }
+
+  topicExists(): Promise<boolean> {
+    return this.inner.topicExists();
+  }
+
+  createSubscription(spec: SubscriptionSpec, options?: { allowExisting?: boolean }): Promise<void> {
+    return this.inner.createSubscription(spec, options);
+  }
+
+  deleteSubscription(name: string): Promise<void> {
+    return this.inner.deleteSubscription(name);
+  }
+
+  subscribe(name: string, handler: MessageHandler, options?: SubscribeOptions): Promise<ActiveSubscription> {
+    return this.inner.subscribe(name, handler, options);
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** A chunk as a sender would publish it, for tests that play a (dead, duplicating or hostile) sender by hand. */
+export function rawChunk(params: {
+  txId: string;
+  seq: number;
+  data?: string;
+  context?: Record<string, unknown>;
+  sender?: string;
+  channel?: string;
+  topic?: string;
+}): OutgoingMessage {
+  return encodeChunk({
+    txId: params.txId,
+    seq: params.seq,
+    channel: params.channel ?? 'c',
+    topic: params.topic ?? 't',
+    sender: params.sender ?? SENDER,
+    recipient: RECEIVER,
+    replyTo: 'by-hand',
+    data: Buffer.from(params.data ?? 'x'),
+    ...(params.seq === 0 ? { contextJson: Buffer.from(JSON.stringify(params.context ?? {})) } : {}),
+  });
+}
+
+/** The replies published to the by-hand sender, as `[seq, rc]`. */
+export function handReplies(world: StreamWorld, txId: string): Array<[string | undefined, string | undefined]> {
+  return world
+    .events('reply')
+    .filter((m) => m.attributes.tx_id === txId)
+    .map((m) => [m.attributes.seq, m.attributes.rc]);
+}
