@@ -147,7 +147,8 @@ export class RecordingFactory implements ConsumerFactory {
   readonly calls: Call[] = [];
   readonly finalized: Array<{ rc: unknown; chunks: string[]; ctx: StreamContext }> = [];
   /** Makes a consumer misbehave on a chunk text. */
-  onChunk: (text: string, ctx: StreamContext) => ConsumeResult | Promise<ConsumeResult> | undefined = () => undefined;
+  onChunk: (text: string, ctx: StreamContext) => ConsumeResult | undefined | Promise<ConsumeResult | undefined> = () =>
+    undefined;
   failFinalize = false;
 
   getConsumer(ctx: StreamContext): ObjectConsumer {
