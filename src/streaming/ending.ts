@@ -141,7 +141,9 @@ export class StreamEnding {
     const { logger, registry } = this.deps;
     const { txId } = state;
     this.disarmIdle(txId);
-    const held = given ?? this.held.get(txId);
+    // A held consumer behind the durable state (another instance consumed since) would finalize stale progress.
+    const cached = this.held.get(txId);
+    const held = given ?? (cached?.seq === state.lastSeq ? cached : undefined);
     this.held.delete(txId);
     const registration = registry.get(state.channel, state.topic);
     const rt = this.runtime(state);
