@@ -60,6 +60,7 @@ export class StreamEngine {
       clock,
       logger,
       idleTimeoutMs,
+      endedRetentionMs: this.options.endedRetentionMs,
       shutdown: this.shutdown.signal,
     });
   }
@@ -199,10 +200,10 @@ export class StreamEngine {
 
   /**
    * Ends every open stream addressed to this service that idled past `idleTimeoutSeconds` with TIMEOUT, finalizing
-   * it (restoring its consumer if needed). Serving processes also do this with in-process timers; deployed functions
+   * it (restoring its consumer if needed), and removes the states of streams ended over `endedRetentionSeconds` ago. Serving processes also do this with in-process timers; deployed functions
    * have no timers between invocations, so schedule a function that calls this (e.g. Cloud Scheduler every few
    * minutes publishing to a topic whose function builds the engine and calls `sweepIdleStreams()`).
-   * @returns The streams it ended.
+   * @returns The streams it ended and the states it removed.
    */
   sweepIdleStreams(): Promise<SweepReport> {
     return this.receiver.sweep();

@@ -18,12 +18,16 @@ export interface StreamReceiverDeps extends ReceiverDeps {
   /** This service's SRUID (replies come from it). */
   readonly identity: string;
   readonly transport: Transport;
+  /** Ended streams' states are removed by the sweeper this long after they ended. */
+  readonly endedRetentionMs: number;
 }
 
 /** What {@link StreamReceiver.sweep} did. */
 export interface SweepReport {
   /** Streams that had idled past the idle timeout and were ended with TIMEOUT. */
   readonly timedOut: readonly string[];
+  /** Ended streams whose states were kept for `endedRetentionSeconds` and are now removed. */
+  readonly removed: readonly string[];
 }
 
 const MAX_ATTEMPTS = 8;
@@ -83,17 +87,20 @@ export class StreamReceiver {
   }
 
   /**
-   * Ends every open stream that has idled past the idle timeout with TIMEOUT (a dead sender's streams included).
-   * @returns The streams it ended.
+   * Ends every open stream that has idled past the idle timeout with TIMEOUT (a dead sender's streams included), and
+   * removes the states of streams that ended more than the retention ago (kept until then to answer duplicates).
+   * @returns The streams it ended and the states it removed.
    */
   async sweep(): Promise<SweepReport> {
     const timedOut: string[] = [];
+    const removed: string[] = [];
     for (const txId of await this.deps.states.list()) {
       await this.queue.run(txId, async () => {
         if (await this.expireIfIdle(txId)) timedOut.push(txId);
+        else if (await this.removeIfExpired(txId)) removed.push(txId);
       });
     }
-    return { timedOut };
+    return { timedOut, removed };
   }
 
   /** Ends the streams this process holds with TASK_ABORTED (the run was aborted) and stops every timer. */
@@ -226,6 +233,16 @@ export class StreamReceiver {
       return false;
     }
     await this.ending.end(loaded, ReturnCode.TIMEOUT);
+    return true;
+  }
+
+  private async removeIfExpired(txId: string): Promise<boolean> {
+    const loaded = await this.deps.states.load(txId);
+    const endedAtMs = loaded?.state.status === 'ended' ? loaded.state.endedAtMs : undefined;
+    if (endedAtMs === undefined || this.deps.clock.now().getTime() - endedAtMs < this.deps.endedRetentionMs) {
+      return false;
+    }
+    await this.deps.states.remove(txId);
     return true;
   }
 

@@ -142,8 +142,8 @@ describe('Stream lifecycle', () => {
       const second = await sweeper.sweepIdleStreams();
 
       // Assess
-      expect(first.timedOut).toEqual([txId]);
-      expect(second.timedOut).toEqual([]);
+      expect(first).toEqual({ timedOut: [txId], removed: [] });
+      expect(second).toEqual({ timedOut: [], removed: [] });
       expect(sweeperFactory.calls).toEqual(['restoreConsumer', 'finalize:TIMEOUT', 'returnConsumer']);
       expect(sweeperFactory.finalized[0]?.chunks).toEqual(['a']);
     });
@@ -180,6 +180,33 @@ describe('Stream lifecycle', () => {
       expect(swept.timedOut).toEqual([]);
       await expect(streaming).resolves.toEqual([ReturnCode.OK, undefined]);
       expect(factory.finalized).toEqual([expect.objectContaining({ rc: ReturnCode.OK, chunks: ['a', 'EOF'] })]);
+    });
+  });
+
+  describe('ended streams', () => {
+    beforeEach(async () => {
+      world = await new StreamWorld().start();
+    });
+
+    it('keeps an ended stream to answer duplicates until endedRetentionSeconds passed, then the sweeper removes it', async () => {
+      // Prepare
+      const txId = randomUUID();
+      const { engine, clock } = await world.engine(RECEIVER, { endedRetentionSeconds: 60 });
+      engine.registerStreamProcessing('c', 't', new RecordingFactory());
+      await world.publish(rawChunk({ txId, seq: 0, data: 'EOF' }));
+      await waitFor(() => world.events('reply').length === 1, 'the reply');
+
+      // Act
+      clock.tick(59_999);
+      const kept = await engine.sweepIdleStreams();
+      clock.tick(1);
+      const swept = await engine.sweepIdleStreams();
+      await world.publish(rawChunk({ txId, seq: 0, data: 'EOF' }));
+      await waitFor(() => world.events('reply').length === 2, 'the reply to the late duplicate');
+
+      // Assess: once forgotten, the duplicate opens a stream again (its sender gave up on it long ago).
+      expect(kept).toEqual({ timedOut: [], removed: [] });
+      expect(swept).toEqual({ timedOut: [], removed: [txId] });
     });
   });
 
