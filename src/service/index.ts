@@ -6,7 +6,7 @@
  */
 export { Service, DEFAULT_HEARTBEAT_INTERVAL_MS } from './service';
 export type { ServiceOptions, AnswerOutcome } from './service';
-export type { ServeOptions } from './serve';
+export type { ServeOptions, StreamService } from './serve';
 export { parseQuestion, isReceivedMessage } from './question';
 export type { QuestionInput, ParsedQuestion } from './question';
 export { Responder } from './responder';

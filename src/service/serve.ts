@@ -3,6 +3,19 @@ import { childSubscription } from '../core/topology';
 import { InvalidInputException, ServiceAlreadyExists, ServiceNotFound, SubscriptionAlreadyExists } from '../errors';
 import type { Logger } from './logging';
 
+/**
+ * Serves a service's object streams beside its questions: a `skein/streaming` `StreamEngine` fits. The runtime sees
+ * only this shape, so it does not depend on the streaming module.
+ */
+export interface StreamService {
+  /** The SRUID streams are addressed to; must be the served service's. */
+  readonly identity: string;
+  /** Starts receiving the stream events addressed to the service (and the replies to its own streams). */
+  listen(): Promise<void>;
+  /** Stops streaming: streams still running end with TASK_ABORTED. */
+  shutdownStreamer(): Promise<void>;
+}
+
 /** Options for serving questions from a subscription (Octue's `Service.serve`). */
 export interface ServeOptions {
   /** Stops serving when aborted (entry points abort it on SIGINT/SIGTERM). Without it (and a timeout) serving never ends. */
@@ -22,6 +35,8 @@ export interface ServeOptions {
    * as they take.
    */
   readonly stopGracePeriodMs?: number;
+  /** Also serve object streams addressed to the service while serving questions, and shut them down on stopping. */
+  readonly streams?: StreamService;
 }
 
 /** What {@link serveQuestions} needs. */
@@ -90,6 +105,12 @@ export async function serveQuestions(params: ServeQuestionsParams): Promise<void
   if (grace !== undefined && !(Number.isFinite(grace) && grace >= 0)) {
     throw new InvalidInputException(`stopGracePeriodMs must be a number of milliseconds >= 0; received ${grace}.`);
   }
+  if (options.streams !== undefined && options.streams.identity !== serviceId) {
+    throw new InvalidInputException(
+      `The stream engine serves '${options.streams.identity}', not the service '${serviceId}'; build it with the ` +
+        "service's SRUID as its identity.",
+    );
+  }
   logger.info("Starting <Service('%s')>.", serviceId);
   if (!(await transport.topicExists())) {
     throw new ServiceNotFound(
@@ -119,12 +140,16 @@ export async function serveQuestions(params: ServeQuestionsParams): Promise<void
       },
       { onError: (error) => logger.exception('The subscription reported an error.', error) },
     );
+    await options.streams?.listen();
     logger.info("You can now ask this service questions at '%s'.", serviceId);
     options.onReady?.(spec.name);
     await stopped(options.signal, options.timeoutMs);
     logger.info("Stopping <Service('%s')>.", serviceId);
   } finally {
     if (active !== undefined) await closeWithin(active, grace, logger);
+    await options.streams?.shutdownStreamer().catch((error: unknown) => {
+      logger.exception('Shutting down the streamer failed.', error);
+    });
     if (options.deleteSubscriptionOnExit) {
       await transport.deleteSubscription(spec.name).catch((error: unknown) => {
         logger.exception(`Deletion of the subscription '${spec.name}' failed.`, error);
