@@ -1,15 +1,14 @@
-import { setOwnProperty } from '../core/json';
 import type { Transport } from '../core/ports/transport';
 import { StreamingError } from '../errors';
 import { endedReply, StreamEnding } from './ending';
 import type { ReceiverDeps } from './ending';
-import { MAX_REPLY_BYTES } from './limits';
+import { checkConsumeResult, checkConsumerState, openState } from './receiver-checks';
 import type { HeldConsumer, Registration } from './registry';
 import { withReply } from './state-store';
 import type { LoadedState, StoredReply, TxState } from './state-store';
 import { PerKeyQueue } from './timing';
-import { isReturnCode, ReturnCode, StreamContextKey } from './types';
-import type { ConsumeResult, StreamContext } from './types';
+import { isReturnCode, ReturnCode } from './types';
+import type { ConsumeResult } from './types';
 import { encodeReply } from './wire';
 import type { ChunkMessage, NoticeMessage, RejectedMessage } from './wire';
 
@@ -31,8 +30,6 @@ export interface SweepReport {
 }
 
 const MAX_ATTEMPTS = 8;
-const RESERVED_KEYS: ReadonlySet<string> = new Set(Object.values(StreamContextKey));
-const MAX_CONSUMER_STATE_BYTES = 256 * 1024;
 
 /**
  * The receiving side: NVFlare's checks and return codes on durable state. A chunk is answered by its stored reply if
@@ -157,7 +154,7 @@ export class StreamReceiver {
       held = await this.consumerFor(state, registration);
       result = await held.consumer.consume(chunk.data, held.ctx, this.ending.runtime(state));
       checkConsumeResult(result);
-      consumerState = boundedJson(held.consumer.saveState?.(), MAX_CONSUMER_STATE_BYTES, 'saveState');
+      consumerState = checkConsumerState(held.consumer.saveState?.());
     } catch (error) {
       this.deps.logger.exception(`Consuming chunk ${seq} of stream ${txId} failed.`, error);
       return this.ending.end(loaded, ReturnCode.EXECUTION_EXCEPTION, { seq, held });
@@ -226,7 +223,12 @@ export class StreamReceiver {
   // Ends the stream with TIMEOUT if it idled for the whole timeout; otherwise waits for the rest of it.
   private async expireIfIdle(txId: string): Promise<boolean> {
     const loaded = await this.deps.states.load(txId);
-    if (loaded === undefined || loaded.state.status !== 'open') return false;
+    if (loaded === undefined || loaded.state.status !== 'open') {
+      // Ended (or removed) elsewhere: this process lets go of its copy of the consumer.
+      this.ending.held.delete(txId);
+      this.ending.disarmIdle(txId);
+      return false;
+    }
     const idleMs = this.deps.clock.now().getTime() - loaded.state.lastActivityMs;
     if (idleMs < this.deps.idleTimeoutMs) {
       if (this.ending.held.has(txId)) this.armIdle(txId, this.deps.idleTimeoutMs - idleMs);
@@ -265,49 +267,4 @@ export class StreamReceiver {
       ),
     );
   }
-}
-
-function openState(chunk: ChunkMessage, now: number): TxState {
-  // Copied key by key (a received `__proto__` stays data), without the keys only the engine may set.
-  const context: StreamContext = {};
-  for (const [key, value] of Object.entries(chunk.context ?? {})) {
-    if (!RESERVED_KEYS.has(key)) setOwnProperty(context, key, value);
-  }
-  context[StreamContextKey.CHANNEL] = chunk.channel;
-  context[StreamContextKey.TOPIC] = chunk.topic;
-  const state: TxState = {
-    format: 1,
-    txId: chunk.txId,
-    channel: chunk.channel,
-    topic: chunk.topic,
-    sender: chunk.sender,
-    replyTo: chunk.replyTo,
-    context,
-    status: 'open',
-    lastSeq: -1,
-    replies: [],
-    lastActivityMs: now,
-  };
-  return chunk.questionUuid === undefined ? state : Object.assign(state, { questionUuid: chunk.questionUuid });
-}
-
-function checkConsumeResult(result: ConsumeResult): void {
-  if (typeof result !== 'object' || result === null || typeof result.continue !== 'boolean') {
-    throw new StreamingError('consume must return { continue: boolean, reply? }.');
-  }
-  if (result.reply?.rc !== undefined && !isReturnCode(result.reply.rc)) {
-    throw new StreamingError(`consume replied with an unknown return code '${String(result.reply.rc)}'.`);
-  }
-  boundedJson(result.reply?.data, MAX_REPLY_BYTES / 2, 'the reply data');
-}
-
-// Values the engine stores and sends must be small JSON; anything else is the consumer's error, found here rather than
-// as a failed write that would redeliver the chunk for ever.
-function boundedJson(value: unknown, limit: number, what: string): unknown {
-  if (value === undefined) return undefined;
-  const text = JSON.stringify(value);
-  if (text === undefined || Buffer.byteLength(text) > limit) {
-    throw new StreamingError(`${what} must be JSON of at most ${limit} bytes.`);
-  }
-  return JSON.parse(text) as unknown;
 }
