@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+
+import { PubSub } from '@google-cloud/pubsub';
+
+import { PubSubTransport } from '../../../src/cloud/pubsub';
+import { GcsObjectStore } from '../../../src/cloud/storage/gcs-object-store';
+import { startGcsServer } from '../../../src/emulators/gcs-server';
+import type { RunningGcsServer } from '../../../src/emulators/gcs-server';
+import { ReturnCode, StreamEngine } from '../../../src/streaming';
+import type { ObjectConsumer, ObjectProducer, StreamReply } from '../../../src/streaming';
+import { emulatorHost } from '../../helpers/pubsub-emulator-host';
+
+const PROJECT_ID = 'demo-skein';
+const SENDER = 'acme/sender:1.0.0';
+const RECEIVER = 'acme/receiver:2.0.0';
+
+describe('Class: StreamEngine (over the Pub/Sub emulator and the GCS server)', () => {
+  let topic: string;
+  let transport: PubSubTransport;
+  let gcs: RunningGcsServer;
+  let store: GcsObjectStore;
+  let stateLocation: string;
+  const engines: StreamEngine[] = [];
+
+  beforeAll(async () => {
+    gcs = await startGcsServer({ port: 0, projectId: PROJECT_ID });
+    store = new GcsObjectStore({ projectId: PROJECT_ID, apiEndpoint: gcs.url });
+    const bucket = `streams-${randomUUID().slice(0, 8)}`;
+    await store.storage.createBucket(bucket);
+    stateLocation = `gs://${bucket}/state`;
+  });
+
+  afterAll(async () => {
+    await gcs.stop();
+  });
+
+  beforeEach(async () => {
+    topic = `skein-streaming-it-${randomUUID()}`;
+    transport = new PubSubTransport({ projectId: PROJECT_ID, topicName: topic, apiEndpoint: emulatorHost() });
+    await transport.ensureTopic();
+  });
+
+  afterEach(async () => {
+    for (const engine of engines.splice(0)) await engine.shutdownStreamer();
+    await transport.close();
+    const admin = new PubSub({ projectId: PROJECT_ID, apiEndpoint: emulatorHost() });
+    await admin
+      .topic(topic)
+      .delete()
+      .catch(() => undefined);
+    await admin.close();
+  });
+
+  async function engine(identity: string): Promise<StreamEngine> {
+    const built = new StreamEngine({ identity, transport, store, stateLocation });
+    engines.push(built);
+    await built.listen();
+    return built;
+  }
+
+  it('streams chunks with a window, keeps state with generation preconditions and finalizes once', async () => {
+    // Prepare: the consumer keeps its progress in saveState, as one on another instance would need.
+    const received: string[] = [];
+    const finalized: unknown[] = [];
+    const receiver = await engine(RECEIVER);
+    receiver.registerStreamProcessing('results', 'numbers', {
+      getConsumer: (): ObjectConsumer => ({
+        consume: (data) => {
+          received.push(data.toString());
+          return data.toString() === 'EOF' ? { continue: false, reply: { data: received.length } } : { continue: true };
+        },
+        finalize: (ctx) => {
+          finalized.push(ctx['__RC__']);
+        },
+        saveState: () => ({ count: received.length }),
+      }),
+    });
+    const sender = await engine(SENDER);
+    const chunks = ['1', '2', '3', '4', '5', 'EOF'];
+    let next = 0;
+    const replies: Array<Record<string, StreamReply>> = [];
+    const producer: ObjectProducer = {
+      produce: () => {
+        const text = chunks[next++];
+        return text === undefined ? null : { data: Buffer.from(text), timeoutSeconds: 30 };
+      },
+      processReplies: (byTarget) => {
+        replies.push({ ...byTarget });
+        return Object.values(byTarget).every((reply) => reply.rc === ReturnCode.OK) ? undefined : byTarget;
+      },
+    };
+
+    // Act
+    const result = await sender.streamObjects('results', 'numbers', { name: 'n' }, [RECEIVER], producer, { window: 2 });
+
+    // Assess
+    expect(result).toEqual([ReturnCode.OK, undefined]);
+    expect(received).toEqual(chunks);
+    expect(finalized).toEqual([ReturnCode.OK]);
+    expect(replies.at(-1)).toEqual({ [RECEIVER]: { rc: ReturnCode.OK, data: 6 } });
+    const { objects } = await store.list(`${stateLocation}/streams/`);
+    expect(objects).toHaveLength(1);
+    expect(JSON.parse((await store.read(objects[0]?.location ?? '')).toString())).toMatchObject({
+      status: 'ended',
+      endedRc: ReturnCode.OK,
+      lastSeq: 5,
+    });
+  });
+});
