@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { ReturnCode, StreamContextKey } from '../../../src/streaming';
 import type { ReturnCode as Rc } from '../../../src/streaming';
+import { REPLAY_WINDOW } from '../../../src/streaming/state-store';
 import { encodeNotice } from '../../../src/streaming/wire';
 import { HOSTILE_KEYS_JSON, objectPrototypePolluted } from '../../helpers/prototype-keys';
 import {
@@ -103,6 +104,45 @@ describe('Class: StreamEngine (receiving)', () => {
       ]);
       const endings = world.events('reply').filter((m) => m.attributes.seq === '1');
       expect(endings.map((m) => m.data.toString())).toEqual(['{"data":{"count":2}}', '{"data":{"count":2}}']);
+    });
+
+    it('refuses a sequence at or below the last one with BAD_REQUEST_DATA once its reply is no longer kept', async () => {
+      // Prepare: more chunks than the replay window keeps replies for.
+      const txId = randomUUID();
+      for (let seq = 0; seq <= REPLAY_WINDOW; seq += 1) await world.publish(rawChunk({ txId, seq, data: `c${seq}` }));
+      await repliesFor(txId, REPLAY_WINDOW + 1);
+
+      // Act
+      await world.publish(rawChunk({ txId, seq: 0, data: 'again' }));
+      await world.publish(rawChunk({ txId, seq: 1, data: 'again' }));
+
+      // Assess: seq 0's reply was dropped, seq 1's is still kept and replayed.
+      expect((await repliesFor(txId, REPLAY_WINDOW + 3)).slice(-2)).toEqual([
+        ['0', ReturnCode.BAD_REQUEST_DATA],
+        ['1', ReturnCode.OK],
+      ]);
+      expect(factory.calls).not.toContain('consume:again');
+    });
+
+    it('consumes chunk 0 handled by two instances at once into one stream that ends once', async () => {
+      // Prepare
+      const txId = randomUUID();
+      const other = new RecordingFactory();
+      const { engine: second } = await world.engine(RECEIVER, {}, false);
+      second.registerStreamProcessing('c', 't', other);
+      const message = rawChunk({ txId, seq: 0, data: 'EOF' });
+      const { engine: first } = await world.engine(RECEIVER, {}, false);
+      first.registerStreamProcessing('c', 't', factory);
+
+      // Act
+      await Promise.all([first.handleMessage(message), second.handleMessage(message)]);
+
+      // Assess
+      expect([...factory.finalized, ...other.finalized]).toEqual([expect.objectContaining({ rc: ReturnCode.OK })]);
+      expect(await repliesFor(txId, 2)).toEqual([
+        ['0', ReturnCode.OK],
+        ['0', ReturnCode.OK],
+      ]);
     });
 
     it('answers a chunk whose headers fail the checks with BAD_REQUEST_DATA and ends its stream', async () => {
