@@ -1,9 +1,9 @@
 import { copyOwnProperties } from '../core/json';
+import { StreamingError } from '../errors';
 import type { Clock } from '../service/clock';
 import type { Logger } from '../service/logging';
 import type { HeldConsumer, StreamRegistry } from './registry';
-import { withReply } from './state-store';
-import type { LoadedState, StateStore, StoredReply, TxState } from './state-store';
+import type { EndRecord, StateStore, StoredReply, StreamHead } from './state-store';
 import { callOnceAfter } from './timing';
 import { ReturnCode, StreamContextKey } from './types';
 import type { ObjectConsumer, StreamContext, StreamRuntime } from './types';
@@ -26,13 +26,11 @@ export interface EndingCause {
   readonly data?: unknown;
 }
 
-const MAX_ATTEMPTS = 8;
-
 /**
- * Ends receiving streams exactly once. The end is a conditional flip of the durable state from `open` to `ended`;
- * only the caller whose write lands runs `finalize`, then `streamDoneCb`, then `returnConsumer`, each isolated (a
- * `finalize` error makes the code EXECUTION_EXCEPTION; the others are logged). Also keeps the consumers this process
- * holds and the per-stream idle timers.
+ * Ends receiving streams exactly once. The end is the creation of the stream's end record, which only one caller can
+ * make; only that caller runs `finalize`, then `streamDoneCb`, then `returnConsumer`, each isolated (a `finalize`
+ * error makes the code EXECUTION_EXCEPTION; the others are logged). Also keeps the consumers this process holds and
+ * the per-stream idle timers.
  */
 export class StreamEnding {
   /** Consumers held by this process, by transaction id. */
@@ -43,54 +41,58 @@ export class StreamEnding {
   constructor(private readonly deps: ReceiverDeps) {}
 
   /** The `rt` receivers' code gets for a stream. */
-  runtime(state: TxState): StreamRuntime {
+  runtime(head: StreamHead): StreamRuntime {
     const { shutdown, logger } = this.deps;
-    return state.questionUuid === undefined
+    return head.questionUuid === undefined
       ? { signal: shutdown, logger }
-      : { signal: shutdown, logger, questionUuid: state.questionUuid };
+      : { signal: shutdown, logger, questionUuid: head.questionUuid };
   }
 
   /**
-   * A fresh context for a stream from its state, with END_STREAM, which lets a consumer end its own stream.
-   * @param state - The stream's state.
+   * A fresh context for a stream, with END_STREAM, which lets a consumer end its own stream.
+   * @param head - The stream's head.
    * @param onEnd - What END_STREAM does.
    */
-  context(state: TxState, onEnd: (rc: ReturnCode) => Promise<void>): StreamContext {
+  context(head: StreamHead, onEnd: (rc: ReturnCode) => Promise<void>): StreamContext {
     // Key by key: Object.assign would turn a stored `__proto__` key into the context's prototype.
-    const ctx: StreamContext = copyOwnProperties(state.context);
+    const ctx: StreamContext = copyOwnProperties(head.context);
     ctx[StreamContextKey.END_STREAM] = (rc: ReturnCode = ReturnCode.OK) => onEnd(rc);
     return ctx;
   }
 
   /**
    * Ends a stream with `rc` unless it already ended.
-   * @param loaded - The state as last read.
+   * @param head - The stream's head.
    * @param rc - The code to end with.
    * @param cause - The ending chunk, its consumer and reply data, when a chunk ended it.
    * @returns The ending chunk's reply (when `cause.seq` is given): the final code and the end result.
    */
-  async end(loaded: LoadedState, rc: ReturnCode, cause: EndingCause = {}): Promise<StoredReply | undefined> {
-    const { states, clock } = this.deps;
-    let current: LoadedState | undefined = loaded;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS && current !== undefined; attempt += 1) {
-      const { state } = current;
-      if (state.status === 'ended') return cause.seq === undefined ? undefined : endedReply(state, cause.seq);
-      const now = clock.now().getTime();
-      const reply: StoredReply | undefined =
-        cause.seq === undefined ? undefined : Object.assign({ seq: cause.seq, rc }, dataOf(cause.data));
-      const ended: TxState = Object.assign({}, state, {
-        status: 'ended' as const,
-        endedRc: rc,
-        endedAtMs: now,
-        lastActivityMs: now,
-        lastSeq: cause.seq ?? state.lastSeq,
-        replies: reply === undefined ? state.replies : withReply(state.replies, reply),
-      });
-      const generation = await states.replace(ended, current.generation);
-      if (generation !== undefined) return this.afterFlip(ended, generation, rc, cause, reply);
-      current = await states.load(state.txId);
+  async end(head: StreamHead, rc: ReturnCode, cause: EndingCause = {}): Promise<StoredReply | undefined> {
+    const { states, clock, logger } = this.deps;
+    const { txId } = head;
+    const record: EndRecord = Object.assign(
+      { rc },
+      cause.seq === undefined ? {} : { seq: cause.seq },
+      cause.data === undefined ? {} : { data: cause.data },
+    );
+    if (!(await states.createEnd(txId, record, clock.now().getTime()))) {
+      this.disarmIdle(txId);
+      this.held.delete(txId);
+      return cause.seq === undefined ? undefined : endedReply((await states.readEnd(txId))?.record, cause.seq);
     }
-    return cause.seq === undefined ? undefined : { seq: cause.seq, rc: ReturnCode.BAD_REQUEST_DATA };
+    const outcome = await this.finalize(head, rc, cause.held);
+    const final: EndRecord = Object.assign({}, record, { rc: outcome.rc }, resultOf(outcome.endResult));
+    if (outcome.rc !== rc || outcome.endResult !== undefined) {
+      // Kept with the end, so a duplicate of the ending chunk is answered the same way. Best effort: the stream has
+      // ended whatever happens to this write.
+      try {
+        const current = await states.readEnd(txId);
+        if (current !== undefined) await states.replaceEnd(txId, final, current.generation, clock.now().getTime());
+      } catch (error) {
+        logger.exception(`Recording the outcome of stream ${txId} failed.`, error);
+      }
+    }
+    return cause.seq === undefined ? undefined : endedReply(final, cause.seq);
   }
 
   /** Starts (or restarts) a stream's idle timer; when it fires, `onIdle` decides whether the stream really idled. */
@@ -111,53 +113,30 @@ export class StreamEnding {
     this.idleTimers.clear();
   }
 
-  private async afterFlip(
-    ended: TxState,
-    generation: number,
-    rc: ReturnCode,
-    cause: EndingCause,
-    reply: StoredReply | undefined,
-  ): Promise<StoredReply | undefined> {
-    const outcome = await this.finalize(ended, rc, cause.held);
-    if (outcome.rc === rc && outcome.endResult === undefined) return reply;
-    // Keep the outcome with the state, so a duplicate of the ending chunk is answered the same way. Best effort: the
-    // stream has ended whatever happens to this write.
-    const final: StoredReply | undefined =
-      reply === undefined ? undefined : Object.assign({}, reply, { rc: outcome.rc }, resultOf(outcome.endResult));
-    const recorded: TxState = Object.assign({}, ended, { endedRc: outcome.rc }, resultOf(outcome.endResult), {
-      replies: final === undefined ? ended.replies : withReply(ended.replies, final),
-    });
-    await this.deps.states.replace(recorded, generation).catch((error: unknown) => {
-      this.deps.logger.exception(`Recording the outcome of stream ${ended.txId} failed.`, error);
-    });
-    return final;
-  }
-
   private async finalize(
-    state: TxState,
+    head: StreamHead,
     rc: ReturnCode,
     given: HeldConsumer | undefined,
   ): Promise<{ rc: ReturnCode; endResult?: unknown }> {
     const { logger, registry } = this.deps;
-    const { txId } = state;
+    const { txId } = head;
     this.disarmIdle(txId);
-    // A held consumer behind the durable state (another instance consumed since) would finalize stale progress.
     const cached = this.held.get(txId);
-    const held = given ?? (cached?.seq === state.lastSeq ? cached : undefined);
     this.held.delete(txId);
-    const registration = registry.get(state.channel, state.topic);
-    const rt = this.runtime(state);
-    const ctx = held?.ctx ?? this.context(state, async () => undefined);
-    let consumer: ObjectConsumer | undefined = held?.consumer;
+    const registration = registry.get(head.channel, head.topic);
+    const rt = this.runtime(head);
     let finalRc = rc;
-    if (consumer === undefined && state.lastSeq >= 0) {
+    let held = given;
+    if (held === undefined) {
       try {
-        consumer = await registration?.factory.restoreConsumer?.(state.consumerState, ctx, rt);
+        held = await this.current(head, cached);
       } catch (error) {
         logger.exception(`Restoring the consumer of stream ${txId} to finalize it failed.`, error);
+        finalRc = ReturnCode.EXECUTION_EXCEPTION;
       }
-      if (consumer === undefined) finalRc = ReturnCode.EXECUTION_EXCEPTION;
     }
+    const ctx = held?.ctx ?? this.context(head, async () => undefined);
+    const consumer: ObjectConsumer | undefined = held?.consumer;
     ctx[StreamContextKey.RC] = finalRc;
     try {
       await consumer?.finalize(ctx, rt);
@@ -179,17 +158,35 @@ export class StreamEnding {
     }
     return { rc: finalRc, endResult: jsonOrUndefined(endResult, logger, txId) };
   }
+
+  // The consumer as of the last committed chunk: the one held here if it is that far, else restored from its state.
+  private async current(head: StreamHead, cached: HeldConsumer | undefined): Promise<HeldConsumer | undefined> {
+    const { states, registry } = this.deps;
+    const summary = await states.summarize(head.txId);
+    const lastSeq = summary?.lastSeq ?? -1;
+    if (lastSeq < 0) return undefined;
+    if (cached?.seq === lastSeq) return cached;
+    const factory = registry.get(head.channel, head.topic)?.factory;
+    if (factory?.restoreConsumer === undefined)
+      throw new StreamingError(`Stream ${head.txId} has no restoreConsumer to finalize with.`, { txId: head.txId });
+    const record = await states.readChunk(head.txId, lastSeq);
+    const ctx = this.context(head, async () => undefined);
+    return {
+      consumer: await factory.restoreConsumer(record?.consumerState, ctx, this.runtime(head)),
+      ctx,
+      seq: lastSeq,
+    };
+  }
 }
 
-/** The reply for a chunk of an ended stream: the stored one, else the code the stream ended with. */
-export function endedReply(state: TxState, seq: number): StoredReply {
-  const stored = state.replies.find((reply) => reply.seq === seq);
-  if (stored !== undefined) return stored;
-  return Object.assign({ seq, rc: state.endedRc ?? ReturnCode.BAD_REQUEST_DATA }, resultOf(state.endResult));
-}
-
-function dataOf(data: unknown): { data?: unknown } {
-  return data === undefined ? {} : { data };
+/**
+ * The reply for a chunk of an ended stream: the ending chunk's own reply (with the end result), else the code the
+ * stream ended with (BAD_REQUEST_DATA if its state is gone).
+ */
+export function endedReply(end: EndRecord | undefined, seq: number): StoredReply {
+  if (end === undefined) return { seq, rc: ReturnCode.BAD_REQUEST_DATA };
+  if (end.seq !== seq) return { seq, rc: end.rc };
+  return Object.assign({ seq, rc: end.rc }, end.data === undefined ? {} : { data: end.data }, resultOf(end.endResult));
 }
 
 function resultOf(endResult: unknown): { endResult?: unknown } {
@@ -198,7 +195,7 @@ function resultOf(endResult: unknown): { endResult?: unknown } {
 
 const MAX_END_RESULT_BYTES = 32 * 1024;
 
-// The end result travels in a reply and is stored with the state: it must be small JSON, or it is dropped (logged).
+// The end result travels in a reply and is stored with the end: it must be small JSON, or it is dropped (logged).
 function jsonOrUndefined(value: unknown, logger: Logger, txId: string): unknown {
   if (value === undefined) return undefined;
   try {

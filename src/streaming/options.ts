@@ -19,7 +19,7 @@ export interface StreamEngineOptions {
   readonly transport: Transport;
   /** Where receivers keep each stream's durable state. */
   readonly store: ObjectStore;
-  /** A `gs://bucket/prefix` under which `streams/<identity>/<tx id>.json` state objects are kept. */
+  /** A `gs://bucket/prefix` under which receiving streams' state is kept (`streams/<identity>/<tx id>/…`). */
   readonly stateLocation: string;
   /** Time and timers (per-chunk timeouts, idle timeouts, heartbeats); default the system clock. */
   readonly clock?: Clock;

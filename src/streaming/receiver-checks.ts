@@ -1,7 +1,7 @@
 import { setOwnProperty } from '../core/json';
 import { StreamingError } from '../errors';
 import { MAX_REPLY_BYTES } from './limits';
-import type { TxState } from './state-store';
+import type { StreamHead } from './state-store';
 import { isReturnCode, StreamContextKey } from './types';
 import type { ConsumeResult, StreamContext } from './types';
 import type { ChunkMessage } from './wire';
@@ -10,12 +10,11 @@ const RESERVED_KEYS: ReadonlySet<string> = new Set(Object.values(StreamContextKe
 const MAX_CONSUMER_STATE_BYTES = 256 * 1024;
 
 /**
- * The state of a stream opened by its chunk 0.
+ * The head of a stream opened by its chunk 0.
  * @param chunk - Chunk 0, checked.
- * @param now - The time, in ms since the epoch.
- * @returns The new state, before anything is consumed.
+ * @returns The head.
  */
-export function openState(chunk: ChunkMessage, now: number): TxState {
+export function openHead(chunk: ChunkMessage): StreamHead {
   // Copied key by key (a received `__proto__` stays data), without the keys only the engine may set.
   const context: StreamContext = {};
   for (const [key, value] of Object.entries(chunk.context ?? {})) {
@@ -23,7 +22,7 @@ export function openState(chunk: ChunkMessage, now: number): TxState {
   }
   context[StreamContextKey.CHANNEL] = chunk.channel;
   context[StreamContextKey.TOPIC] = chunk.topic;
-  const state: TxState = {
+  const head: StreamHead = {
     format: 1,
     txId: chunk.txId,
     channel: chunk.channel,
@@ -31,12 +30,8 @@ export function openState(chunk: ChunkMessage, now: number): TxState {
     sender: chunk.sender,
     replyTo: chunk.replyTo,
     context,
-    status: 'open',
-    lastSeq: -1,
-    replies: [],
-    lastActivityMs: now,
   };
-  return chunk.questionUuid === undefined ? state : Object.assign(state, { questionUuid: chunk.questionUuid });
+  return chunk.questionUuid === undefined ? head : Object.assign(head, { questionUuid: chunk.questionUuid });
 }
 
 /**

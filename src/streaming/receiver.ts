@@ -2,10 +2,9 @@ import type { Transport } from '../core/ports/transport';
 import { StreamingError } from '../errors';
 import { endedReply, StreamEnding } from './ending';
 import type { ReceiverDeps } from './ending';
-import { checkConsumeResult, checkConsumerState, openState } from './receiver-checks';
+import { checkConsumeResult, checkConsumerState, openHead } from './receiver-checks';
 import type { HeldConsumer, Registration } from './registry';
-import { withReply } from './state-store';
-import type { LoadedState, StoredReply, TxState } from './state-store';
+import type { ChunkRecord, StoredReply, StreamHead } from './state-store';
 import { PerKeyQueue } from './timing';
 import { isReturnCode, ReturnCode } from './types';
 import type { ConsumeResult } from './types';
@@ -28,8 +27,6 @@ export interface SweepReport {
   /** Ended streams whose states were kept for `endedRetentionSeconds` and are now removed. */
   readonly removed: readonly string[];
 }
-
-const MAX_ATTEMPTS = 8;
 
 /**
  * The receiving side: NVFlare's checks and return codes on durable state. A chunk is answered by its stored reply if
@@ -56,15 +53,13 @@ export class StreamReceiver {
   /** Handles an abort notice (the stream ends with TASK_ABORTED) or a heartbeat (the stream is alive). */
   async handleNotice(notice: NoticeMessage): Promise<void> {
     await this.queue.run(notice.txId, async () => {
-      const loaded = await this.deps.states.load(notice.txId);
-      // Only the stream's own sender may abort it or keep it alive.
-      if (loaded === undefined || loaded.state.status !== 'open' || loaded.state.sender !== notice.sender) return;
+      const head = await this.liveHead(notice.txId, notice.sender);
+      if (head === undefined) return;
       if (notice.event === 'abort') {
-        await this.ending.end(loaded, ReturnCode.TASK_ABORTED);
+        await this.ending.end(head, ReturnCode.TASK_ABORTED);
         return;
       }
-      const touched = Object.assign({}, loaded.state, { lastActivityMs: this.deps.clock.now().getTime() });
-      await this.deps.states.replace(touched, loaded.generation);
+      await this.deps.states.touch(notice.txId, this.deps.clock.now().getTime());
       this.armIdle(notice.txId, this.deps.idleTimeoutMs);
     });
   }
@@ -75,10 +70,8 @@ export class StreamReceiver {
     this.deps.logger.warning('Refused a stream event: %s.', rejected.reason);
     if (route === undefined) return;
     await this.queue.run(route.txId, async () => {
-      const loaded = await this.deps.states.load(route.txId);
-      if (loaded !== undefined && loaded.state.status === 'open' && loaded.state.sender === route.sender) {
-        await this.ending.end(loaded, ReturnCode.BAD_REQUEST_DATA);
-      }
+      const head = await this.liveHead(route.txId, route.sender);
+      if (head !== undefined) await this.ending.end(head, ReturnCode.BAD_REQUEST_DATA);
       await this.publishReply(route, { seq: route.seq, rc: ReturnCode.BAD_REQUEST_DATA });
     });
   }
@@ -91,7 +84,7 @@ export class StreamReceiver {
   async sweep(): Promise<SweepReport> {
     const timedOut: string[] = [];
     const removed: string[] = [];
-    for (const txId of await this.deps.states.list()) {
+    for (const txId of await this.deps.states.listStreams()) {
       await this.queue.run(txId, async () => {
         if (await this.expireIfIdle(txId)) timedOut.push(txId);
         else if (await this.removeIfExpired(txId)) removed.push(txId);
@@ -105,10 +98,18 @@ export class StreamReceiver {
     this.ending.disarmAll();
     for (const txId of [...this.ending.held.keys()]) {
       await this.queue.run(txId, async () => {
-        const loaded = await this.deps.states.load(txId);
-        if (loaded !== undefined) await this.ending.end(loaded, ReturnCode.TASK_ABORTED);
+        const head = await this.deps.states.readHead(txId);
+        if (head !== undefined) await this.ending.end(head, ReturnCode.TASK_ABORTED);
       });
     }
+  }
+
+  // The head of an open stream of this sender; `undefined` for unknown, ended or someone else's streams.
+  private async liveHead(txId: string, sender: string): Promise<StreamHead | undefined> {
+    const head = await this.deps.states.readHead(txId);
+    // Only the stream's own sender may abort it, keep it alive or break it.
+    if (head === undefined || head.sender !== sender) return undefined;
+    return (await this.deps.states.readEnd(txId)) === undefined ? head : undefined;
   }
 
   private async process(chunk: ChunkMessage): Promise<StoredReply> {
@@ -116,99 +117,92 @@ export class StreamReceiver {
     const { txId, seq } = chunk;
     const registration = registry.get(chunk.channel, chunk.topic);
     if (registration === undefined) return { seq, rc: ReturnCode.EXECUTION_EXCEPTION };
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-      const loaded = await states.load(txId);
-      if (loaded === undefined) {
-        if (seq !== 0 || chunk.context === undefined) return { seq, rc: ReturnCode.BAD_REQUEST_DATA };
-        await states.create(openState(chunk, clock.now().getTime()));
-        continue;
-      }
-      const { state } = loaded;
-      // A transaction id belongs to one sender, channel and topic: anything else is not this stream.
-      if (state.sender !== chunk.sender || state.channel !== chunk.channel || state.topic !== chunk.topic) {
-        return { seq, rc: ReturnCode.BAD_REQUEST_DATA };
-      }
-      const stored = state.replies.find((reply) => reply.seq === seq);
-      if (stored !== undefined) return stored;
-      if (state.status === 'ended') return endedReply(state, seq);
-      // NVFlare refuses sequences at or below the last; the gap check refuses any but the next one.
-      if (seq !== state.lastSeq + 1) return { seq, rc: ReturnCode.BAD_REQUEST_DATA };
-      const reply = await this.consumeNext(chunk, loaded, registration);
-      if (reply !== undefined) return reply;
+    let head = await states.readHead(txId);
+    if (head === undefined) {
+      if (seq !== 0 || chunk.context === undefined) return { seq, rc: ReturnCode.BAD_REQUEST_DATA };
+      await states.createHead(openHead(chunk), clock.now().getTime());
+      head = await states.readHead(txId);
+      if (head === undefined) throw new StreamingError(`Stream ${txId} could not be opened.`, { txId });
     }
-    throw new StreamingError(`The state of stream ${txId} kept changing; the chunk will be redelivered.`, { txId });
+    // A transaction id belongs to one sender, channel and topic: anything else is not this stream.
+    if (head.sender !== chunk.sender || head.channel !== chunk.channel || head.topic !== chunk.topic) {
+      return { seq, rc: ReturnCode.BAD_REQUEST_DATA };
+    }
+    const stored = await states.readChunk(txId, seq);
+    if (stored !== undefined) return replyOf(stored);
+    const end = await states.readEnd(txId);
+    if (end !== undefined) return endedReply(end.record, seq);
+    // The gap check: a chunk is consumed only right after the one before it (NVFlare has none).
+    if (seq > 0 && !(await states.hasChunk(txId, seq - 1))) return { seq, rc: ReturnCode.BAD_REQUEST_DATA };
+    return this.consumeNext(chunk, head, registration);
   }
 
-  // Consumes the next chunk and commits it. `undefined` means another write came first: decide again.
-  private async consumeNext(
-    chunk: ChunkMessage,
-    loaded: LoadedState,
-    registration: Registration,
-  ): Promise<StoredReply | undefined> {
-    const { state, generation } = loaded;
+  // Consumes the next chunk and commits it; if another delivery committed it first, answers with its reply.
+  private async consumeNext(chunk: ChunkMessage, head: StreamHead, registration: Registration): Promise<StoredReply> {
     const { seq, txId } = chunk;
     let held: HeldConsumer | undefined;
     let result: ConsumeResult;
     let consumerState: unknown;
     try {
-      held = await this.consumerFor(state, registration);
-      result = await held.consumer.consume(chunk.data, held.ctx, this.ending.runtime(state));
+      held = await this.consumerFor(head, seq, registration);
+      result = await held.consumer.consume(chunk.data, held.ctx, this.ending.runtime(head));
       checkConsumeResult(result);
       consumerState = checkConsumerState(held.consumer.saveState?.());
     } catch (error) {
       this.deps.logger.exception(`Consuming chunk ${seq} of stream ${txId} failed.`, error);
-      return this.ending.end(loaded, ReturnCode.EXECUTION_EXCEPTION, { seq, held });
+      return (await this.ending.end(head, ReturnCode.EXECUTION_EXCEPTION, { seq, held })) as StoredReply;
     }
     const rc = result.reply?.rc ?? ReturnCode.OK;
     const data = result.reply?.data;
     held = { consumer: held.consumer, ctx: held.ctx, seq };
-    await this.callConsumed(held, state, registration);
-    if (!result.continue) return this.ending.end(loaded, rc, { seq, held, data });
-    const reply: StoredReply = data === undefined ? { seq, rc } : { seq, rc, data };
-    const next: TxState = Object.assign({}, state, {
-      lastSeq: seq,
-      replies: withReply(state.replies, reply),
-      consumerState,
-      lastActivityMs: this.deps.clock.now().getTime(),
-    });
-    if ((await this.deps.states.replace(next, generation)) === undefined) {
+    await this.callConsumed(held, head, registration);
+    if (!result.continue) return (await this.ending.end(head, rc, { seq, held, data })) as StoredReply;
+    const record: ChunkRecord = Object.assign(
+      { seq, rc },
+      data === undefined ? {} : { data },
+      consumerState === undefined ? {} : { consumerState },
+    );
+    if (!(await this.deps.states.commitChunk(txId, record, this.deps.clock.now().getTime()))) {
       this.ending.held.delete(txId);
-      return undefined;
+      const winner = await this.deps.states.readChunk(txId, seq);
+      if (winner === undefined) throw new StreamingError(`Chunk ${seq} of stream ${txId} vanished.`, { txId });
+      return replyOf(winner);
     }
     this.ending.held.set(txId, held);
     this.armIdle(txId, this.deps.idleTimeoutMs);
-    return reply;
+    return replyOf(record);
   }
 
-  private async consumerFor(state: TxState, registration: Registration): Promise<HeldConsumer> {
-    const held = this.ending.held.get(state.txId);
-    if (held !== undefined && held.seq === state.lastSeq) return held;
-    // A held consumer behind the durable state was overtaken by another instance: rebuild from the state instead.
-    this.ending.held.delete(state.txId);
-    const ctx = this.ending.context(state, (rc) => this.endFromConsumer(state.txId, rc));
-    const rt = this.ending.runtime(state);
+  // The consumer for chunk `seq`: the one held here if it consumed `seq - 1`, else a new one (chunk 0) or one restored
+  // from the commit of `seq - 1` (another instance consumed it, or this process restarted).
+  private async consumerFor(head: StreamHead, seq: number, registration: Registration): Promise<HeldConsumer> {
+    const { txId } = head;
+    const held = this.ending.held.get(txId);
+    if (held !== undefined && held.seq === seq - 1) return held;
+    this.ending.held.delete(txId);
+    const ctx = this.ending.context(head, (rc) => this.endFromConsumer(txId, rc));
+    const rt = this.ending.runtime(head);
     const { factory } = registration;
-    if (state.lastSeq === -1) return { consumer: await factory.getConsumer(ctx, rt), ctx, seq: -1 };
+    if (seq === 0) return { consumer: await factory.getConsumer(ctx, rt), ctx, seq: -1 };
     if (factory.restoreConsumer === undefined) {
-      throw new StreamingError(`Stream ${state.txId} continues here, but its factory has no restoreConsumer.`, {
-        txId: state.txId,
-      });
+      throw new StreamingError(`Stream ${txId} continues here, but its factory has no restoreConsumer.`, { txId });
     }
-    return { consumer: await factory.restoreConsumer(state.consumerState, ctx, rt), ctx, seq: state.lastSeq };
+    const previous = await this.deps.states.readChunk(txId, seq - 1);
+    return { consumer: await factory.restoreConsumer(previous?.consumerState, ctx, rt), ctx, seq: seq - 1 };
   }
 
   // END_STREAM: a consumer ends its own stream. Not queued: it may be called from inside `consume`, which holds the
-  // stream's turn; the conditional flip keeps it exactly once.
+  // stream's turn; the end record keeps it exactly once.
   private async endFromConsumer(txId: string, rc: ReturnCode): Promise<void> {
-    const loaded = await this.deps.states.load(txId);
-    if (loaded !== undefined) await this.ending.end(loaded, isReturnCode(rc) ? rc : ReturnCode.OK);
+    const head = await this.deps.states.readHead(txId);
+    if (head !== undefined) await this.ending.end(head, isReturnCode(rc) ? rc : ReturnCode.OK);
   }
 
-  private async callConsumed(held: HeldConsumer, state: TxState, registration: Registration): Promise<void> {
+  private async callConsumed(held: HeldConsumer, head: StreamHead, registration: Registration): Promise<void> {
     try {
-      await registration.options.consumedCb?.(held.ctx, this.ending.runtime(state), registration.options.cbArgs);
+      await registration.options.consumedCb?.(held.ctx, this.ending.runtime(head), registration.options.cbArgs);
     } catch (error) {
-      this.deps.logger.exception(`The consumed callback of stream ${state.txId} failed.`, error);
+      this.deps.logger.exception(`The consumed callback of stream ${head.txId} failed.`, error);
     }
   }
 
@@ -222,25 +216,25 @@ export class StreamReceiver {
 
   // Ends the stream with TIMEOUT if it idled for the whole timeout; otherwise waits for the rest of it.
   private async expireIfIdle(txId: string): Promise<boolean> {
-    const loaded = await this.deps.states.load(txId);
-    if (loaded === undefined || loaded.state.status !== 'open') {
+    const summary = await this.deps.states.summarize(txId);
+    const head = summary === undefined ? undefined : await this.deps.states.readHead(txId);
+    if (summary === undefined || head === undefined || summary.endedAtMs !== undefined) {
       // Ended (or removed) elsewhere: this process lets go of its copy of the consumer.
       this.ending.held.delete(txId);
       this.ending.disarmIdle(txId);
       return false;
     }
-    const idleMs = this.deps.clock.now().getTime() - loaded.state.lastActivityMs;
+    const idleMs = this.deps.clock.now().getTime() - summary.lastActivityMs;
     if (idleMs < this.deps.idleTimeoutMs) {
       if (this.ending.held.has(txId)) this.armIdle(txId, this.deps.idleTimeoutMs - idleMs);
       return false;
     }
-    await this.ending.end(loaded, ReturnCode.TIMEOUT);
+    await this.ending.end(head, ReturnCode.TIMEOUT);
     return true;
   }
 
   private async removeIfExpired(txId: string): Promise<boolean> {
-    const loaded = await this.deps.states.load(txId);
-    const endedAtMs = loaded?.state.status === 'ended' ? loaded.state.endedAtMs : undefined;
+    const endedAtMs = (await this.deps.states.summarize(txId))?.endedAtMs;
     if (endedAtMs === undefined || this.deps.clock.now().getTime() - endedAtMs < this.deps.endedRetentionMs) {
       return false;
     }
@@ -267,4 +261,13 @@ export class StreamReceiver {
       ),
     );
   }
+}
+
+// The reply part of a commit (the consumer's state stays with the receiver).
+function replyOf(record: ChunkRecord): StoredReply {
+  return Object.assign(
+    { seq: record.seq, rc: record.rc },
+    record.data === undefined ? {} : { data: record.data },
+    record.endResult === undefined ? {} : { endResult: record.endResult },
+  );
 }

@@ -5,7 +5,6 @@ import { validateSruid } from '../core/service-id/sruid';
 import { ChunkTooLarge, InvalidStreamingOption, StreamingFeatureUnavailable } from '../errors';
 import type { Logger } from '../service/logging';
 import { MAX_CONTEXT_BYTES } from './limits';
-import { REPLAY_WINDOW } from './state-store';
 import { StreamContextKey } from './types';
 import type { ObjectProducer, StreamContext, StreamObjectsOptions, StreamRuntime } from './types';
 import { isStreamName } from './wire';
@@ -37,6 +36,8 @@ export interface StreamRequest {
 }
 
 const MAX_TARGETS = 100;
+/** The largest `window`: more chunks in flight gain nothing over Pub/Sub and only delay a failing stream's end. */
+const MAX_WINDOW = 64;
 const QUESTION_UUID = /^[A-Za-z0-9_-]{1,128}$/;
 const RESERVED: ReadonlySet<string> = new Set(Object.values(StreamContextKey));
 
@@ -60,11 +61,8 @@ export function prepareStream(request: StreamRequest, logger: Logger, shutdown: 
     });
   }
   const window = options.window ?? 1;
-  if (!Number.isInteger(window) || window < 1 || window > REPLAY_WINDOW) {
-    throw new InvalidStreamingOption(
-      'window',
-      `window must be a whole number from 1 to ${REPLAY_WINDOW}; got ${window}.`,
-    );
+  if (!Number.isInteger(window) || window < 1 || window > MAX_WINDOW) {
+    throw new InvalidStreamingOption('window', `window must be a whole number from 1 to ${MAX_WINDOW}; got ${window}.`);
   }
   if (options.questionUuid !== undefined && !QUESTION_UUID.test(options.questionUuid)) {
     throw new InvalidStreamingOption('questionUuid', 'questionUuid must be 1–128 letters, digits, _ or -.');

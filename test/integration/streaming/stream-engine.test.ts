@@ -98,12 +98,23 @@ describe('Class: StreamEngine (over the Pub/Sub emulator and the GCS server)', (
     expect(received).toEqual(chunks);
     expect(finalized).toEqual([ReturnCode.OK]);
     expect(replies.at(-1)).toEqual({ [RECEIVER]: { rc: ReturnCode.OK, data: 6 } });
+    // One object per commit (Cloud Storage allows about one write per second to one name) plus the head and the end.
     const { objects } = await store.list(`${stateLocation}/streams/`);
-    expect(objects).toHaveLength(1);
-    expect(JSON.parse((await store.read(objects[0]?.location ?? '')).toString())).toMatchObject({
-      status: 'ended',
-      endedRc: ReturnCode.OK,
-      lastSeq: 5,
+    const names = objects.map((object) => object.name.replace(/^.*\/streams\/[^/]+\/[^/]+\//, ''));
+    expect(names).toEqual([
+      'chunks/0000000000.json',
+      'chunks/0000000001.json',
+      'chunks/0000000002.json',
+      'chunks/0000000003.json',
+      'chunks/0000000004.json',
+      'end.json',
+      'head.json',
+    ]);
+    const end = objects.find((object) => object.name.endsWith('end.json'));
+    expect(JSON.parse((await store.read(end?.location ?? '')).toString())).toEqual({
+      rc: ReturnCode.OK,
+      seq: 5,
+      data: 6,
     });
   });
 });

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 
 import { ReturnCode, StreamContextKey } from '../../../src/streaming';
 import type { ReturnCode as Rc } from '../../../src/streaming';
-import { REPLAY_WINDOW } from '../../../src/streaming/state-store';
 import { encodeNotice } from '../../../src/streaming/wire';
 import { HOSTILE_KEYS_JSON, objectPrototypePolluted } from '../../helpers/prototype-keys';
 import {
@@ -106,20 +105,20 @@ describe('Class: StreamEngine (receiving)', () => {
       expect(endings.map((m) => m.data.toString())).toEqual(['{"data":{"count":2}}', '{"data":{"count":2}}']);
     });
 
-    it('refuses a sequence at or below the last one with BAD_REQUEST_DATA once its reply is no longer kept', async () => {
-      // Prepare: more chunks than the replay window keeps replies for.
+    it('replays the reply of any earlier sequence, since every commit is kept until the stream is removed', async () => {
+      // Prepare
       const txId = randomUUID();
-      for (let seq = 0; seq <= REPLAY_WINDOW; seq += 1) await world.publish(rawChunk({ txId, seq, data: `c${seq}` }));
-      await repliesFor(txId, REPLAY_WINDOW + 1);
+      for (let seq = 0; seq < 5; seq += 1) await world.publish(rawChunk({ txId, seq, data: `c${seq}` }));
+      await repliesFor(txId, 5);
 
       // Act
       await world.publish(rawChunk({ txId, seq: 0, data: 'again' }));
-      await world.publish(rawChunk({ txId, seq: 1, data: 'again' }));
+      await world.publish(rawChunk({ txId, seq: 3, data: 'again' }));
 
-      // Assess: seq 0's reply was dropped, seq 1's is still kept and replayed.
-      expect((await repliesFor(txId, REPLAY_WINDOW + 3)).slice(-2)).toEqual([
-        ['0', ReturnCode.BAD_REQUEST_DATA],
-        ['1', ReturnCode.OK],
+      // Assess
+      expect((await repliesFor(txId, 7)).slice(-2)).toEqual([
+        ['0', ReturnCode.OK],
+        ['3', ReturnCode.OK],
       ]);
       expect(factory.calls).not.toContain('consume:again');
     });
