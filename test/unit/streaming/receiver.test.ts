@@ -239,6 +239,51 @@ describe('Class: StreamEngine (receiving)', () => {
       expect(done).toBe(1);
     });
 
+    it('isolates failing consumed and stream-done callbacks: the stream goes on and the consumer is returned', async () => {
+      // Prepare
+      const isolated = new RecordingFactory();
+      const { engine: receiver } = await world.engine(OTHER_RECEIVER);
+      receiver.registerStreamProcessing('c', 't', isolated, {
+        consumedCb: () => {
+          throw new Error('consumed callback failed');
+        },
+        streamDoneCb: () => {
+          throw new Error('done callback failed');
+        },
+      });
+      const { engine: sender } = await world.engine(SENDER);
+      const producer = new ListProducer(texts('a', 'EOF'));
+
+      // Act
+      await sender.streamObjects('c', 't', {}, [OTHER_RECEIVER], producer);
+
+      // Assess
+      expect(isolated.calls).toEqual(['getConsumer', 'consume:a', 'consume:EOF', 'finalize:OK', 'returnConsumer']);
+      expect(producer.seenReplies.at(-1)).toEqual({ [OTHER_RECEIVER]: { rc: ReturnCode.OK, data: { count: 2 } } });
+    });
+
+    it('ends a stream with EXECUTION_EXCEPTION when a later chunk lands where its consumer cannot be restored', async () => {
+      // Prepare: chunk 0 on this service's listening instance, chunk 1 on an instance whose factory cannot restore.
+      const txId = randomUUID();
+      await world.publish(rawChunk({ txId, seq: 0, data: 'a' }));
+      await repliesFor(txId, 1);
+      const { engine: other } = await world.engine(RECEIVER, {}, false);
+      const finalized: unknown[] = [];
+      other.registerStreamProcessing('c', 't', {
+        getConsumer: () => ({ consume: () => ({ continue: true }), finalize: (ctx) => void finalized.push(ctx) }),
+      });
+
+      // Act
+      await other.handleMessage(rawChunk({ txId, seq: 1, data: 'b' }));
+
+      // Assess
+      expect(await repliesFor(txId, 2)).toEqual([
+        ['0', ReturnCode.OK],
+        ['1', ReturnCode.EXECUTION_EXCEPTION],
+      ]);
+      expect(finalized).toEqual([]);
+    });
+
     it('lets a consumer end its own stream with END_STREAM, once', async () => {
       // Prepare
       const { engine: sender } = await world.engine(SENDER);

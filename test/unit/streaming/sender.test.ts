@@ -8,6 +8,7 @@ import {
   StreamingFeatureUnavailable,
 } from '../../../src/streaming';
 import type { StreamObjectsOptions, StreamReply } from '../../../src/streaming';
+import { createLogger, memoryLogSink } from '../../../src/service';
 import {
   ListProducer,
   OTHER_RECEIVER,
@@ -139,6 +140,45 @@ describe('Class: StreamEngine (sending)', () => {
       await expect(streaming).rejects.toBe(failure);
       await waitFor(() => factory.finalized.length === 1, 'the receiver to finalize');
       expect(factory.finalized[0]).toMatchObject({ rc: ReturnCode.TASK_ABORTED, chunks: ['a'] });
+    });
+
+    it('sends an abort notice and rethrows when processReplies throws', async () => {
+      // Prepare
+      const factory = await receiving();
+      const { engine: sender } = await world.engine(SENDER);
+      const failure = new Error('cannot judge');
+      const producer = new ListProducer(texts('a', 'b'), 5, () => {
+        throw failure;
+      });
+
+      // Act
+      const streaming = sender.streamObjects('c', 't', {}, [RECEIVER], producer);
+
+      // Assess
+      await expect(streaming).rejects.toBe(failure);
+      await waitFor(() => factory.finalized.length === 1, 'the receiver to finalize');
+      expect(factory.finalized[0]).toMatchObject({ rc: ReturnCode.TASK_ABORTED, chunks: ['a'] });
+    });
+
+    it.each([
+      [false, 1],
+      [true, 0],
+    ])('warns about a missing reply unless the stream is optional (optional: %s)', async (optional, warnings) => {
+      // Prepare: nobody listens for the receiver.
+      const { sink, entries } = memoryLogSink();
+      const logger = createLogger({ name: 'streaming', sinks: [{ sink }] });
+      const { engine: sender, clock } = await world.engine(SENDER, { logger });
+
+      // Act
+      const streaming = sender.streamObjects('c', 't', {}, [RECEIVER], new ListProducer(texts('a'), 1), { optional });
+      await waitFor(() => world.events('chunk').length === 1, 'the chunk to be sent');
+      clock.tick(1000);
+      await streaming;
+
+      // Assess
+      expect(entries.filter((entry) => entry.level === 'warning' && entry.message.includes('No reply'))).toHaveLength(
+        warnings,
+      );
     });
 
     it.each([
