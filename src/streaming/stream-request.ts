@@ -72,7 +72,12 @@ export function prepareStream(request: StreamRequest, logger: Logger, shutdown: 
   }
   const txId = randomUUID();
   const sent = Object.fromEntries(Object.entries(ctx).filter(([key]) => !RESERVED.has(key)));
-  const contextJson = Buffer.from(JSON.stringify(sent));
+  let contextJson: Buffer;
+  try {
+    contextJson = Buffer.from(JSON.stringify(sent));
+  } catch (error) {
+    throw new InvalidStreamingOption('ctx', 'the stream context must be JSON-serialisable.', { cause: error });
+  }
   if (contextJson.length > MAX_CONTEXT_BYTES) {
     throw new ChunkTooLarge('context', contextJson.length, MAX_CONTEXT_BYTES, { txId, channel, topic });
   }

@@ -98,7 +98,9 @@ export interface ObjectProducer {
   produce(ctx: StreamContext, rt: StreamRuntime): Promise<ProducedObject | null> | ProducedObject | null;
   /**
    * Looks at every target's reply to one chunk. `undefined` continues; anything else ends the stream and becomes its
-   * result (rc OK when truthy, ERROR when falsy, TASK_ABORTED when the run was aborted).
+   * result (rc OK when truthy, ERROR when falsy, TASK_ABORTED when the run was aborted). Continuing after a chunk 0
+   * that not every target accepted makes the next object chunk 0 again: produce the same bytes (a retry), since
+   * targets that did accept it answer with their stored reply.
    */
   processReplies(replies: Readonly<Record<string, StreamReply>>, ctx: StreamContext, rt: StreamRuntime): unknown;
 }

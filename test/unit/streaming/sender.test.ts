@@ -291,6 +291,13 @@ describe('Class: StreamEngine (sending)', () => {
       await expect(streaming).rejects.toMatchObject({ option });
     });
 
+    it('refuses a context that is not JSON-serialisable with InvalidStreamingOption', async () => {
+      const { engine: sender } = await world.engine(SENDER);
+      await expect(
+        sender.streamObjects('c', 't', { n: BigInt(1) }, [RECEIVER], new ListProducer([])),
+      ).rejects.toMatchObject({ name: 'InvalidStreamingOption', option: 'ctx' });
+    });
+
     it('refuses secure streams, which are not available yet', async () => {
       const { engine: sender } = await world.engine(SENDER);
       await expect(
