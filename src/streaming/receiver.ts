@@ -36,6 +36,7 @@ export interface SweepReport {
 export class StreamReceiver {
   private readonly ending: StreamEnding;
   private readonly queue = new PerKeyQueue();
+  private readonly heads = new Map<string, StreamHead>();
 
   /** @param deps - States, registry, clock, logger, limits, transport and identity. */
   constructor(private readonly deps: StreamReceiverDeps) {
@@ -117,11 +118,11 @@ export class StreamReceiver {
     const { txId, seq } = chunk;
     const registration = registry.get(chunk.channel, chunk.topic);
     if (registration === undefined) return { seq, rc: ReturnCode.EXECUTION_EXCEPTION };
-    let head = await states.readHead(txId);
+    let head = await this.head(txId);
     if (head === undefined) {
       if (seq !== 0 || chunk.context === undefined) return { seq, rc: ReturnCode.BAD_REQUEST_DATA };
       await states.createHead(openHead(chunk), clock.now().getTime());
-      head = await states.readHead(txId);
+      head = await this.head(txId);
       if (head === undefined) throw new StreamingError(`Stream ${txId} could not be opened.`, { txId });
     }
     // A transaction id belongs to one sender, channel and topic: anything else is not this stream.
@@ -133,7 +134,11 @@ export class StreamReceiver {
     const end = await states.readEnd(txId);
     if (end !== undefined) return endedReply(end.record, seq);
     // The gap check: a chunk is consumed only right after the one before it (NVFlare has none).
-    if (seq > 0 && !(await states.hasChunk(txId, seq - 1))) return { seq, rc: ReturnCode.BAD_REQUEST_DATA };
+    // (A consumer held here after chunk `seq - 1` shows it was committed, without asking the store.)
+    const heldSeq = this.ending.held.get(txId)?.seq;
+    if (seq > 0 && heldSeq !== seq - 1 && !(await states.hasChunk(txId, seq - 1))) {
+      return { seq, rc: ReturnCode.BAD_REQUEST_DATA };
+    }
     return this.consumeNext(chunk, head, registration);
   }
 
@@ -171,6 +176,17 @@ export class StreamReceiver {
     this.ending.held.set(txId, held);
     this.armIdle(txId, this.deps.idleTimeoutMs);
     return replyOf(record);
+  }
+
+  // A stream's head, remembered once read: heads never change, and every chunk needs one.
+  private async head(txId: string): Promise<StreamHead | undefined> {
+    const known = this.heads.get(txId);
+    if (known !== undefined) return known;
+    const head = await this.deps.states.readHead(txId);
+    if (head === undefined) return undefined;
+    if (this.heads.size >= MAX_REMEMBERED_HEADS) this.heads.delete(this.heads.keys().next().value as string);
+    this.heads.set(txId, head);
+    return head;
   }
 
   // The consumer for chunk `seq`: the one held here if it consumed `seq - 1`, else a new one (chunk 0) or one restored
@@ -239,6 +255,7 @@ export class StreamReceiver {
       return false;
     }
     await this.deps.states.remove(txId);
+    this.heads.delete(txId);
     return true;
   }
 
@@ -262,6 +279,9 @@ export class StreamReceiver {
     );
   }
 }
+
+/** Heads remembered per process (the oldest is forgotten first). */
+const MAX_REMEMBERED_HEADS = 1024;
 
 // The reply part of a commit (the consumer's state stays with the receiver).
 function replyOf(record: ChunkRecord): StoredReply {
