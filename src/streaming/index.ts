@@ -38,6 +38,10 @@ export type {
   StreamResult,
 } from './types';
 export { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, MAX_CONTEXT_BYTES, MAX_REPLY_BYTES, pushEnvelopeBytes } from './limits';
+export { streamFile, registerFileProcessing } from './file-streamer';
+export type { StreamFileParams } from './file-streamer';
+export type { FileProcessingOptions, IncomingFile } from './file-consumer';
+export type { FileTrailer } from './file-frames';
 export { streamSubscriptions } from './topology';
 export type { StreamSubscriptions } from './topology';
 export {
