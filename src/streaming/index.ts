@@ -42,6 +42,8 @@ export { streamFile, registerFileProcessing } from './file-streamer';
 export type { StreamFileParams } from './file-streamer';
 export type { FileProcessingOptions, IncomingFile } from './file-consumer';
 export type { FileTrailer } from './file-frames';
+export { streamContainer, registerContainerProcessing } from './container-streamer';
+export type { StreamContainerParams, ContainerProcessingOptions } from './container-streamer';
 export { streamSubscriptions } from './topology';
 export type { StreamSubscriptions } from './topology';
 export {
