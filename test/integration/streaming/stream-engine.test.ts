@@ -1,4 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { PubSub } from '@google-cloud/pubsub';
 
@@ -6,8 +9,15 @@ import { PubSubTransport } from '../../../src/cloud/pubsub';
 import { GcsObjectStore } from '../../../src/cloud/storage/gcs-object-store';
 import { startGcsServer } from '../../../src/emulators/gcs-server';
 import type { RunningGcsServer } from '../../../src/emulators/gcs-server';
-import { ReturnCode, StreamEngine } from '../../../src/streaming';
-import type { ObjectConsumer, ObjectProducer, StreamReply } from '../../../src/streaming';
+import { crc32cHash } from '../../../src/core/hashing/crc32c';
+import {
+  ReturnCode,
+  StreamEngine,
+  registerFileProcessing,
+  streamFile,
+  streamSubscriptions,
+} from '../../../src/streaming';
+import type { FileTrailer, ObjectConsumer, ObjectProducer, StreamReply } from '../../../src/streaming';
 import { emulatorHost } from '../../helpers/pubsub-emulator-host';
 
 const PROJECT_ID = 'demo-skein';
@@ -19,15 +29,15 @@ describe('Class: StreamEngine (over the Pub/Sub emulator and the GCS server)', (
   let transport: PubSubTransport;
   let gcs: RunningGcsServer;
   let store: GcsObjectStore;
+  let bucket: string;
   let stateLocation: string;
   const engines: StreamEngine[] = [];
 
   beforeAll(async () => {
     gcs = await startGcsServer({ port: 0, projectId: PROJECT_ID });
     store = new GcsObjectStore({ projectId: PROJECT_ID, apiEndpoint: gcs.url });
-    const bucket = `streams-${randomUUID().slice(0, 8)}`;
+    bucket = `streams-${randomUUID().slice(0, 8)}`;
     await store.storage.createBucket(bucket);
-    stateLocation = `gs://${bucket}/state`;
   });
 
   afterAll(async () => {
@@ -36,12 +46,17 @@ describe('Class: StreamEngine (over the Pub/Sub emulator and the GCS server)', (
 
   beforeEach(async () => {
     topic = `skein-streaming-it-${randomUUID()}`;
+    stateLocation = `gs://${bucket}/state-${randomUUID()}`;
     transport = new PubSubTransport({ projectId: PROJECT_ID, topicName: topic, apiEndpoint: emulatorHost() });
     await transport.ensureTopic();
   });
 
   afterEach(async () => {
     for (const engine of engines.splice(0)) await engine.shutdownStreamer();
+    // The shared stream subscriptions outlive the instances (and would stay attached to this test's deleted topic).
+    for (const identity of [SENDER, RECEIVER]) {
+      await transport.deleteSubscription(streamSubscriptions(identity, 'any').streams.name);
+    }
     await transport.close();
     const admin = new PubSub({ projectId: PROJECT_ID, apiEndpoint: emulatorHost() });
     await admin
@@ -57,6 +72,32 @@ describe('Class: StreamEngine (over the Pub/Sub emulator and the GCS server)', (
     await built.listen();
     return built;
   }
+
+  it('streams a 3.5 MiB file in 1 MiB chunks with equal CRC32C at both ends', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'skein-stream-it-'));
+    try {
+      const bytes = randomBytes(3.5 * 1024 * 1024);
+      const source = join(dir, 'source.bin');
+      await writeFile(source, bytes);
+      const trailers: FileTrailer[] = [];
+      registerFileProcessing(await engine(RECEIVER), 'files', 'upload', {
+        destination: () => join(dir, 'received.bin'),
+        onFile: (_path, trailer) => void trailers.push(trailer),
+      });
+      const sender = await engine(SENDER);
+
+      // Act
+      const result = await streamFile(sender, { channel: 'files', topic: 'upload', targets: [RECEIVER], path: source });
+
+      // Assess
+      expect(result).toEqual([ReturnCode.OK, true]);
+      expect(trailers).toEqual([{ size: bytes.length, crc32c: crc32cHash(bytes) }]);
+      expect(crc32cHash(await readFile(join(dir, 'received.bin')))).toBe(crc32cHash(bytes));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 
   it('streams chunks with a window, keeps state with generation preconditions and finalizes once', async () => {
     // Prepare: the consumer keeps its progress in saveState, as one on another instance would need.
