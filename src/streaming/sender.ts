@@ -45,6 +45,8 @@ export async function runStream(deps: SenderDeps, stream: PreparedStream): Promi
   try {
     for (;;) {
       if (rt.signal.aborted) return await run.end(ReturnCode.TASK_ABORTED, undefined);
+      // Past the run's deadline nothing more is produced: a function would be stopped mid-stream anyway.
+      if (run.remainingMs() <= 0) return await run.end(ReturnCode.TIMEOUT, undefined);
       const produced = await run.guard(() => producer.produce(ctx, rt));
       if (produced === null) {
         // Replies still awaited are looked at first: the producer may end the stream on one of them.
@@ -117,7 +119,8 @@ class StreamRun {
   /** Sends one chunk to every target. @returns Its replies, once all are in or the timeout passed. */
   send(seq: number, data: Buffer, timeoutMs: number): Promise<Record<string, StreamReply>> {
     const { deps, stream } = this;
-    const replies = deps.waiter.expect(stream.txId, seq, stream.targets, timeoutMs);
+    // No wait outlasts the run's deadline (§5.4: every wait is bounded by it).
+    const replies = deps.waiter.expect(stream.txId, seq, stream.targets, Math.min(timeoutMs, this.remainingMs()));
     const contextJson = seq === 0 ? stream.contextJson : undefined;
     for (const target of stream.targets) {
       const message = encodeChunk({
@@ -143,6 +146,12 @@ class StreamRun {
     this.sentAny = true;
     this.lastSentMs = deps.clock.now().getTime();
     return replies;
+  }
+
+  /** Milliseconds left before the run's deadline (infinite without one). */
+  remainingMs(): number {
+    const { deadline } = this.stream.rt;
+    return deadline === undefined ? Infinity : deadline.getTime() - this.deps.clock.now().getTime();
   }
 
   /** Waits for one chunk's replies (or the run's abort) and gives them to `processReplies`. */

@@ -167,7 +167,10 @@ export interface StreamObjectsOptions {
   readonly window?: number;
   /** The question the stream belongs to (sent to receivers and given to `rt`). */
   readonly questionUuid?: string;
-  /** When the run must be over; given to `rt`. */
+  /**
+   * When the run must be over; given to `rt`. No reply is awaited past it, and once it has passed the stream ends
+   * with TIMEOUT (after abort notices) instead of producing more.
+   */
   readonly deadline?: Date;
 }
 

@@ -59,6 +59,25 @@ describe('Class: StreamEngine (sending)', () => {
       expect(result).toEqual({ [RECEIVER]: { rc: ReturnCode.TIMEOUT } });
     });
 
+    it('waits no longer than the deadline and then ends the stream with TIMEOUT', async () => {
+      // Prepare: nobody listens for the receiver; the chunk timeout is far beyond the deadline.
+      const { engine: sender, clock } = await world.engine(SENDER);
+      const producer = new ListProducer(texts('a', 'b'), 600, () => undefined);
+      const deadline = new Date(clock.now().getTime() + 10_000);
+
+      // Act
+      const streaming = sender.streamObjects('c', 't', {}, [RECEIVER], producer, { deadline });
+      await waitFor(() => world.events('chunk').length === 1, 'the chunk to be sent');
+      clock.tick(10_000);
+      const result = await streaming;
+
+      // Assess
+      expect(result).toEqual([ReturnCode.TIMEOUT, undefined]);
+      expect(producer.seenReplies).toEqual([{ [RECEIVER]: { rc: ReturnCode.TIMEOUT } }]);
+      expect(producer.produced).toBe(1);
+      await waitFor(() => world.events('abort').length === 1, 'the abort notice');
+    });
+
     it('counts a target the chunk could not be sent to as COMMUNICATION_ERROR and still hears the others', async () => {
       // Prepare
       await receiving();
