@@ -1,6 +1,9 @@
-// Lint rules that keep the layers honest: errors ← core ← cloud ← service ← federation ← cli/functions.
+// Lint rules that keep the layers honest: errors ← core ← cloud ← service ← federation/streaming ← cli/functions.
 import tseslint from 'typescript-eslint';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
+
+// The service-level extensions: each builds on the runtime through its ports; nothing below them imports them.
+const extensions = ['./src/federation', './src/streaming'];
 
 const layerZones = [
   // errors depends on nothing else in the project.
@@ -14,7 +17,7 @@ const layerZones = [
       './src/emulators',
       './src/functions',
       './src/deploy',
-      './src/federation',
+      ...extensions,
     ],
   },
   // core is pure: no adapters, runtime or entry points.
@@ -27,20 +30,17 @@ const layerZones = [
       './src/emulators',
       './src/functions',
       './src/deploy',
-      './src/federation',
+      ...extensions,
     ],
   },
-  {
-    target: './src/cloud',
-    from: ['./src/service', './src/cli', './src/functions', './src/deploy', './src/federation'],
-  },
-  // The runtime knows extensions only through its own ports (EventRoute, AnalysisExtension).
-  { target: './src/service', from: ['./src/cli', './src/functions', './src/deploy', './src/federation'] },
-  // Federation is an extension at the service level: it builds on the runtime and sees only ports, never adapters.
-  {
-    target: './src/federation',
+  { target: './src/cloud', from: ['./src/service', './src/cli', './src/functions', './src/deploy', ...extensions] },
+  // The runtime knows extensions only through its own ports (EventRoute, AnalysisExtension, StreamService).
+  { target: './src/service', from: ['./src/cli', './src/functions', './src/deploy', ...extensions] },
+  // Federation and streaming see ports only, never a concrete adapter.
+  ...extensions.map((target) => ({
+    target,
     from: ['./src/cloud', './src/cli', './src/functions', './src/deploy', './src/emulators'],
-  },
+  })),
   { target: './src/emulators', from: ['./src/service', './src/cli', './src/functions', './src/deploy'] },
   // functions/ adapters (functions-framework handlers) and the deploy plugin sit beside the CLI, above the runtime.
   { target: './src/functions', from: ['./src/cli', './src/deploy'] },

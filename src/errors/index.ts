@@ -113,3 +113,12 @@ export {
   FederationClosed,
   AnalysisFinished,
 } from './federation';
+export {
+  StreamingError,
+  ChunkTooLarge,
+  InvalidStreamObject,
+  InvalidStreamingOption,
+  StreamingFeatureUnavailable,
+  StreamerShutDown,
+} from './streaming';
+export type { StreamingErrorContext } from './streaming';

@@ -6,7 +6,7 @@
  */
 export { Service, DEFAULT_HEARTBEAT_INTERVAL_MS } from './service';
 export type { ServiceOptions, AnswerOutcome } from './service';
-export type { ServeOptions } from './serve';
+export type { ServeOptions, StreamService } from './serve';
 export { DEFAULT_RECOVERY_DELAYS } from './serve-recovery';
 export type { SubscriptionRecovery } from './serve-recovery';
 export type { EventRoute, RoutedEvent } from './event-routes';

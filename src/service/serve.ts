@@ -9,6 +9,19 @@ import type { Logger } from './logging';
 import { recoverSubscription, recoveryPolicy, watchTopic } from './serve-recovery';
 import type { SubscriptionRecovery } from './serve-recovery';
 
+/**
+ * Serves a service's object streams beside its questions: a `skein/streaming` `StreamEngine` fits. The runtime sees
+ * only this shape, so it does not depend on the streaming module.
+ */
+export interface StreamService {
+  /** The SRUID streams are addressed to; must be the served service's. */
+  readonly identity: string;
+  /** Starts receiving the stream events addressed to the service (and the replies to its own streams). */
+  listen(): Promise<void>;
+  /** Stops streaming: streams still running end with TASK_ABORTED. */
+  shutdownStreamer(): Promise<void>;
+}
+
 /** Options for serving questions from a subscription (Octue's `Service.serve`). */
 export interface ServeOptions {
   /** Stops serving when aborted (entry points abort it on SIGINT/SIGTERM). Without it (and a timeout) serving never ends. */
@@ -43,6 +56,8 @@ export interface ServeOptions {
    * twice in a row, counts as a lost subscription (see `recovery`). Default: no checks.
    */
   readonly topicCheckIntervalMs?: number;
+  /** Also serve object streams addressed to the service while serving questions, and shut them down on stopping. */
+  readonly streams?: StreamService;
 }
 
 /** What {@link serveQuestions} needs. */
@@ -134,6 +149,12 @@ export async function serveQuestions(params: ServeQuestionsParams): Promise<void
   if (checkMs !== undefined && !(Number.isFinite(checkMs) && checkMs > 0)) {
     throw new InvalidInputException(`topicCheckIntervalMs must be a number of milliseconds > 0; received ${checkMs}.`);
   }
+  if (options.streams !== undefined && options.streams.identity !== serviceId) {
+    throw new InvalidInputException(
+      `The stream engine serves '${options.streams.identity}', not the service '${serviceId}'; build it with the ` +
+        "service's SRUID as its identity.",
+    );
+  }
   logger.info("Starting <Service('%s')>.", serviceId);
   if (!(await transport.topicExists())) {
     throw new ServiceNotFound(
@@ -194,6 +215,7 @@ export async function serveQuestions(params: ServeQuestionsParams): Promise<void
         });
   try {
     active = await subscribe();
+    await options.streams?.listen();
     logger.info("You can now ask this service questions at '%s'.", serviceId);
     options.onReady?.(spec.name);
     for (;;) {
@@ -228,6 +250,9 @@ export async function serveQuestions(params: ServeQuestionsParams): Promise<void
     unwatch();
     clearInterval(keepAlive);
     await closeWithin(active, retired, grace, logger);
+    await options.streams?.shutdownStreamer().catch((error: unknown) => {
+      logger.exception('Shutting down the streamer failed.', error);
+    });
     if (options.deleteSubscriptionOnExit) {
       await transport.deleteSubscription(spec.name).catch((error: unknown) => {
         logger.exception(`Deletion of the subscription '${spec.name}' failed.`, error);

@@ -124,6 +124,25 @@ describe('Package: exports', () => {
     );
   });
 
+  it('exposes object streaming from skein/streaming, with its errors in the one tree', () => {
+    expect(exportedNames('skein/streaming')).toEqual(
+      expect.arrayContaining([
+        'StreamEngine',
+        'StreamContextKey',
+        'ReturnCode',
+        'streamFile',
+        'registerFileProcessing',
+        'streamContainer',
+        'registerContainerProcessing',
+        'MAX_CHUNK_BYTES',
+        'DEFAULT_CHUNK_BYTES',
+        'ChunkTooLarge',
+        'StreamingError',
+      ]),
+    );
+    expect(exportedNames('skein')).toEqual(expect.arrayContaining(['StreamingError', 'ChunkTooLarge']));
+  });
+
   it('keeps every error class in one tree rooted at SkeinError', () => {
     const script =
       "const s = require('skein'); const bad = Object.entries(s).filter(([n, v]) => typeof v === 'function' && " +
