@@ -94,3 +94,5 @@ export {
   DeployResourceConflict,
 } from './deploy';
 export type { DeployRequestContext } from './deploy';
+export { HubError, HubStoreError, HubMigrationFailed, HubRequestError, HubEntityNotFound } from './hub';
+export type { HubIssue, HubStoreErrorContext, HubRequestErrorContext } from './hub';

@@ -1,0 +1,97 @@
+import type { QuestionAnswer } from '../../service/event-handler';
+import { HubStoreError, SkeinError } from '../../errors';
+import { getAnswer } from './answers';
+import type { GetAnswerOptions } from './answers';
+import { openHubDatabase } from './database';
+import type { HubDatabase, HubEngine, OpenHubDatabaseParams } from './database';
+import type { EventDelivery, StoredEvent } from './event-rows';
+import { getEvents, ingestEvents } from './event-store';
+import type { GetEventsQuery, IngestReport } from './event-store';
+
+/**
+ * The Hub's storage port: the event store and the records derived from it. The REST API and the ingestion endpoint
+ * see only this; {@link SqlHubStore} implements it on PGlite or PostgreSQL.
+ */
+export interface HubEventStore {
+  /** Which database the store runs on. */
+  readonly engine: HubEngine;
+  /** Stores events idempotently by uuid and derives analyses, analysis nodes and logs from the new ones. */
+  ingestEvents(deliveries: readonly EventDelivery[]): Promise<IngestReport>;
+  /** Gets stored events with Octue's `get_events` semantics. */
+  getEvents(query: GetEventsQuery): Promise<StoredEvent[]>;
+  /** Replays a question's stored events to its answer (`null` before its result is stored); throws its exception. */
+  getAnswer(questionUuid: string, options?: GetAnswerOptions): Promise<QuestionAnswer | null>;
+  /** Closes the store's database. */
+  close(): Promise<void>;
+}
+
+/**
+ * The Hub store on SQL: PGlite embedded in the process, or a PostgreSQL server. Driver failures leave it as
+ * HubStoreError, with the driver's error as `cause`; request errors and replayed remote errors pass through.
+ *
+ * @example
+ * ```ts
+ * const store = await SqlHubStore.open(); // embedded, in memory
+ * await store.ingestEvents([{ event, attributes }]);
+ * const answer = await store.getAnswer(questionUuid);
+ * ```
+ */
+export class SqlHubStore implements HubEventStore {
+  /** @param database - An open, migrated database (see {@link openHubDatabase}). */
+  constructor(readonly database: HubDatabase) {}
+
+  /**
+   * Opens a store: the database is opened (PostgreSQL when `databaseUrl` is given, else PGlite) and migrated.
+   * @param params - Where the database is.
+   * @returns The store.
+   * @throws HubStoreError or HubMigrationFailed when the database cannot be opened or migrated.
+   */
+  static async open(params: OpenHubDatabaseParams = {}): Promise<SqlHubStore> {
+    return new SqlHubStore(await openHubDatabase(params));
+  }
+
+  /** Which database the store runs on. */
+  get engine(): HubEngine {
+    return this.database.engine;
+  }
+
+  /** See {@link ingestEvents}. */
+  ingestEvents(deliveries: readonly EventDelivery[]): Promise<IngestReport> {
+    return this.guard('ingestEvents', () => ingestEvents(this.database.db, deliveries));
+  }
+
+  /** See {@link getEvents}. */
+  getEvents(query: GetEventsQuery): Promise<StoredEvent[]> {
+    return this.guard('getEvents', () => getEvents(this.database.db, query));
+  }
+
+  /** See {@link getAnswer}. */
+  getAnswer(questionUuid: string, options?: GetAnswerOptions): Promise<QuestionAnswer | null> {
+    // Not guarded: the replay throws the question's own (re-created) error, which must reach the caller as it is.
+    return getAnswer(this.database.db, questionUuid, options);
+  }
+
+  /** Closes the database. */
+  close(): Promise<void> {
+    return this.database.close();
+  }
+
+  /**
+   * Runs a database operation, turning driver failures into HubStoreError.
+   * @param operation - What is being done, for the error.
+   * @param run - The operation.
+   * @returns Its result.
+   */
+  protected async guard<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof SkeinError) throw error;
+      throw new HubStoreError(`The Hub store failed to ${operation}: ${(error as Error).message}`, {
+        engine: this.engine,
+        operation,
+        cause: error,
+      });
+    }
+  }
+}
