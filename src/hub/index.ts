@@ -1,22 +1,60 @@
 /**
  * `skein/hub`: the Skein Hub, a registry of services, analyses, results and events behind the FLAME Hub's REST API,
- * on PostgreSQL (embedded PGlite by default, or a server). This first part is the store: Octue's event store with
- * idempotent ingestion, `getEvents` and `getAnswer`, and the analyses derived from events.
+ * on PostgreSQL (embedded PGlite by default, or a server): Octue's event store with idempotent ingestion, `getEvents`
+ * and `getAnswer`, the analyses derived from events, and the REST API over them. The API has no authentication yet,
+ * so it is not deployed or served by the CLI.
  *
  * @example
  * ```ts
- * import { SqlHubStore } from 'skein/hub';
+ * import { SqlHubStore, createHubApp } from 'skein/hub';
  * const store = await SqlHubStore.open(); // embedded and in memory; { databaseUrl } for a server
  * await store.ingestEvents(deliveries);
  * const answer = await store.getAnswer(questionUuid);
- * await store.close();
+ * createHubApp({ store }).listen(0, '127.0.0.1'); // local use only until auth exists
  * ```
  * @module
  */
 export { HUB_OPTIONS, resolveHubOptions } from './options';
 export type { HubOptions, HubOptionSpec } from './options';
 export { SqlHubStore } from './store/hub-store';
-export type { HubEventStore } from './store/hub-store';
+export type { HubEventStore, HubResourceStore, HubStore } from './store/hub-store';
+export type { ApiRecord } from './store/resource-queries';
+export { createHubApp } from './http/app';
+export type { HubAppOptions } from './http/app';
+export type { ErrorBody } from './http/errors';
+export { parseListQuery, MAX_PAGE_LIMIT, MAX_FILTER_VALUES } from './api/query';
+export type { FilterCondition, FilterValue, ListQuery } from './api/query';
+export { HUB_RESOURCES, columnOf } from './api/resources';
+export type { FieldKind, RelationDefinition, ResourceDefinition, SortTerm } from './api/resources';
+export {
+  realmSchema,
+  nodeSchema,
+  projectSchema,
+  projectNodeSchema,
+  analysisSchema,
+  analysisNodeSchema,
+  analysisLogSchema,
+  eventSchema,
+  realmCreateSchema,
+  nodeCreateSchema,
+  projectCreateSchema,
+  projectNodeCreateSchema,
+  realmUpdateSchema,
+  nodeUpdateSchema,
+  projectUpdateSchema,
+  projectNodeUpdateSchema,
+  analysisUpdateSchema,
+} from './api/schemas';
+export type {
+  Realm,
+  HubNode,
+  Project,
+  ProjectNode,
+  Analysis,
+  AnalysisNode,
+  AnalysisLog,
+  HubEvent,
+} from './api/schemas';
 export { openHubDatabase, migrateHubDatabase } from './store/database';
 export type { HubDatabase, HubEngine, OpenHubDatabaseParams } from './store/database';
 export { PUBSUB_BACKEND } from './store/event-rows';

@@ -1,5 +1,7 @@
-import type { QuestionAnswer } from '../../service/event-handler';
 import { HubStoreError, SkeinError } from '../../errors';
+import type { QuestionAnswer } from '../../service/event-handler';
+import type { ListQuery } from '../api/query';
+import type { ResourceDefinition } from '../api/resources';
 import { getAnswer } from './answers';
 import type { GetAnswerOptions } from './answers';
 import { openHubDatabase } from './database';
@@ -7,6 +9,8 @@ import type { HubDatabase, HubEngine, OpenHubDatabaseParams } from './database';
 import type { EventDelivery, StoredEvent } from './event-rows';
 import { getEvents, ingestEvents } from './event-store';
 import type { GetEventsQuery, IngestReport } from './event-store';
+import { createRecord, deleteRecord, getRecord, listRecords, updateRecord } from './resource-queries';
+import type { ApiRecord } from './resource-queries';
 
 /**
  * The Hub's storage port: the event store and the records derived from it. The REST API and the ingestion endpoint
@@ -25,6 +29,27 @@ export interface HubEventStore {
   close(): Promise<void>;
 }
 
+/** The Hub's storage port for the REST resources: records in their API shape, found by checked queries. */
+export interface HubResourceStore {
+  /** One page of a resource's records matching the query, and how many match in all. */
+  list(resource: ResourceDefinition, query: ListQuery): Promise<{ data: ApiRecord[]; total: number }>;
+  /** One record, or `undefined` when there is none with this id. */
+  get(
+    resource: ResourceDefinition,
+    id: string,
+    query: Pick<ListQuery, 'fields' | 'include'>,
+  ): Promise<ApiRecord | undefined>;
+  /** Creates a record from checked values; throws HubRequestError on conflicts and dangling references. */
+  create(resource: ResourceDefinition, values: Record<string, unknown>): Promise<ApiRecord>;
+  /** Updates a record; `undefined` when there is none with this id. */
+  update(resource: ResourceDefinition, id: string, values: Record<string, unknown>): Promise<ApiRecord | undefined>;
+  /** Deletes a record and returns it; `undefined` when there is none with this id. */
+  delete(resource: ResourceDefinition, id: string): Promise<ApiRecord | undefined>;
+}
+
+/** Everything the Hub stores: the event store and the REST resources. */
+export interface HubStore extends HubEventStore, HubResourceStore {}
+
 /**
  * The Hub store on SQL: PGlite embedded in the process, or a PostgreSQL server. Driver failures leave it as
  * HubStoreError, with the driver's error as `cause`; request errors and replayed remote errors pass through.
@@ -36,7 +61,7 @@ export interface HubEventStore {
  * const answer = await store.getAnswer(questionUuid);
  * ```
  */
-export class SqlHubStore implements HubEventStore {
+export class SqlHubStore implements HubStore {
   /** @param database - An open, migrated database (see {@link openHubDatabase}). */
   constructor(readonly database: HubDatabase) {}
 
@@ -69,6 +94,35 @@ export class SqlHubStore implements HubEventStore {
   getAnswer(questionUuid: string, options?: GetAnswerOptions): Promise<QuestionAnswer | null> {
     // Not guarded: the replay throws the question's own (re-created) error, which must reach the caller as it is.
     return getAnswer(this.database.db, questionUuid, options);
+  }
+
+  /** See {@link HubResourceStore.list}. */
+  list(resource: ResourceDefinition, query: ListQuery): Promise<{ data: ApiRecord[]; total: number }> {
+    return this.guard(`list ${resource.name}`, () => listRecords(this.database.db, resource, query));
+  }
+
+  /** See {@link HubResourceStore.get}. */
+  get(
+    resource: ResourceDefinition,
+    id: string,
+    query: Pick<ListQuery, 'fields' | 'include'>,
+  ): Promise<ApiRecord | undefined> {
+    return this.guard(`get ${resource.name}`, () => getRecord(this.database.db, resource, id, query));
+  }
+
+  /** See {@link HubResourceStore.create}. */
+  create(resource: ResourceDefinition, values: Record<string, unknown>): Promise<ApiRecord> {
+    return this.guard(`create ${resource.name}`, () => createRecord(this.database.db, resource, values));
+  }
+
+  /** See {@link HubResourceStore.update}. */
+  update(resource: ResourceDefinition, id: string, values: Record<string, unknown>): Promise<ApiRecord | undefined> {
+    return this.guard(`update ${resource.name}`, () => updateRecord(this.database.db, resource, id, values));
+  }
+
+  /** See {@link HubResourceStore.delete}. */
+  delete(resource: ResourceDefinition, id: string): Promise<ApiRecord | undefined> {
+    return this.guard(`delete ${resource.name}`, () => deleteRecord(this.database.db, resource, id));
   }
 
   /** Closes the database. */

@@ -12,7 +12,14 @@ describe('Package: skein/hub', () => {
   it('exposes the Hub store through its own entry point', () => {
     const names = JSON.parse(runNode(`console.log(JSON.stringify(Object.keys(require('skein/hub'))))`)) as string[];
     expect(names).toEqual(
-      expect.arrayContaining(['SqlHubStore', 'openHubDatabase', 'resolveHubOptions', 'HubRequestError']),
+      expect.arrayContaining([
+        'SqlHubStore',
+        'openHubDatabase',
+        'resolveHubOptions',
+        'HubRequestError',
+        'createHubApp',
+        'realmSchema',
+      ]),
     );
   });
 
