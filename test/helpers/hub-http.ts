@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { createHubApp } from '../../src/hub/http/app';
-import type { HubResourceStore } from '../../src/hub/store/hub-store';
+import type { HubStore } from '../../src/hub/store/hub-store';
 
 /** A response: its status and parsed JSON body. */
 export interface HubResponse {
@@ -18,7 +18,7 @@ export interface RunningHubApi {
 }
 
 /** Serves the REST API over a store, on 127.0.0.1 and a free port. */
-export async function serveHubApi(store: HubResourceStore, maxBodyBytes?: number): Promise<RunningHubApi> {
+export async function serveHubApi(store: HubStore, maxBodyBytes?: number): Promise<RunningHubApi> {
   const app = createHubApp({ store, maxBodyBytes });
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));

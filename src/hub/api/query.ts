@@ -33,9 +33,12 @@ export const MAX_PAGE_LIMIT = 50;
 /** The most values an `in` or `not in` filter may list. */
 export const MAX_FILTER_VALUES = 100;
 
-// Names of JavaScript's prototype machinery: never a field, relation or parameter. Any key or value naming one is
-// refused, so no part of a query can reach an object's prototype.
-const FORBIDDEN = /__proto__|(?:^|[^a-z0-9_])(?:constructor|prototype)(?:$|[^a-z0-9_])/i;
+/**
+ * Names of JavaScript's prototype machinery: never a field, relation or parameter. Any query key or value naming one
+ * is refused, so no part of a query can reach an object's prototype.
+ */
+export const FORBIDDEN_QUERY_TEXT = /__proto__|(?:^|[^a-z0-9_])(?:constructor|prototype)(?:$|[^a-z0-9_])/i;
+const FORBIDDEN = FORBIDDEN_QUERY_TEXT;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FILTER_KEY = /^filter\[([^\]]*)\]$/;
 

@@ -6,13 +6,14 @@ import { parseListQuery } from '../api/query';
 import { HUB_RESOURCES } from '../api/resources';
 import type { ResourceDefinition } from '../api/resources';
 import { HUB_OPTIONS } from '../options';
-import type { HubResourceStore } from '../store/hub-store';
+import type { HubResourceStore, HubStore } from '../store/hub-store';
 import { checkBody, errorHandler, methodNotAllowedHandler, notFoundHandler } from './errors';
+import { questionRoutes } from './question-routes';
 
 /** What {@link createHubApp} serves. */
 export interface HubAppOptions {
-  /** Where the records are. */
-  readonly store: HubResourceStore;
+  /** Where the records and events are. */
+  readonly store: HubStore;
   /** The largest body read, in bytes (default: the `maxBodyBytes` option's default); larger ones get 413. */
   readonly maxBodyBytes?: number;
   /** Receives the Hub's own failures (500s), e.g. to log them; their details never reach the client. */
@@ -76,8 +77,8 @@ function resourceRoutes(router: Router, definition: ResourceDefinition, store: H
 
 /**
  * Makes the Hub's REST API: the FLAME Hub's resources and conventions (the `filter[field]` grammar, `page[limit]`
- * clamped to 50, `sort`, `fields`, `include`, `{data, meta}` envelopes, 201/202, 404 `entity_not_found`), stricter
- * where the Hub is lax (disallowed keys and `__proto__` anywhere in a query get 400). It is an Express application,
+ * clamped to 50, `sort`, `fields`, `include`, `{data, meta}` envelopes, 201/202, 404 `entity_not_found`), plus
+ * Skein's event-store routes (`/question-events`, `/analysis-nodes/:id/answer`), stricter where the Hub is lax (disallowed keys and `__proto__` anywhere in a query get 400). It is an Express application,
  * so it can be served by `http.createServer`, mounted in another app, or handed to functions-framework as an HTTP
  * function. It has no authentication yet: do not expose it.
  * @param options - The store and limits.
@@ -94,6 +95,7 @@ export function createHubApp(options: HubAppOptions): Express {
   });
   app.use(json);
   const router = express.Router();
+  questionRoutes(router, options.store);
   for (const definition of Object.values(HUB_RESOURCES)) resourceRoutes(router, definition, options.store);
   app.use(router);
   app.use(notFoundHandler);

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+
+import { SqlHubStore } from '../../../src/hub/store/hub-store';
+import { HUB_ENGINES, openTestHubDatabase } from '../../helpers/hub-databases';
+import type { TestHubDatabase } from '../../helpers/hub-databases';
+import { conversation, failingResponses, typicalResponses } from '../../helpers/hub-events';
+import { serveHubApi } from '../../helpers/hub-http';
+import type { RunningHubApi } from '../../helpers/hub-http';
+
+describe.each(HUB_ENGINES)('REST API: questions (on %s)', (engine) => {
+  let test: TestHubDatabase;
+  let store: SqlHubStore;
+  let api: RunningHubApi;
+
+  beforeAll(async () => {
+    test = await openTestHubDatabase(engine);
+    store = new SqlHubStore(test.database);
+    api = await serveHubApi(store);
+  });
+
+  afterAll(async () => {
+    await api.stop();
+    await test.dispose();
+  });
+
+  describe('Route: GET /question-events', () => {
+    it("gets a question's events with Octue's get_events parameters", async () => {
+      // Prepare
+      const { questionUuid, deliveries } = conversation();
+      await store.ingestEvents(deliveries);
+
+      // Act
+      const all = await api.request('GET', `/question-events?questionUuid=${questionUuid}`);
+      const tail = await api.request(
+        'GET',
+        `/question-events?questionUuid=${questionUuid}&excludeKinds=log_record,heartbeat&limit=2&tail=true&includeBackendMetadata=true`,
+      );
+
+      // Assess
+      expect(all.status).toBe(200);
+      expect(all.body.data).toEqual(await store.getEvents({ questionUuid }));
+      expect(tail.body.data.map((e: { event: { kind: string } }) => e.event.kind)).toEqual([
+        'monitor_message',
+        'result',
+      ]);
+      expect(tail.body.data[1]).toMatchObject({ backend: 'GoogleCloudPubSub', backend_metadata: expect.any(Object) });
+    });
+
+    it.each([
+      ['', 'bad_request'],
+      ['questionUuid=a&parentQuestionUuid=b', 'bad_request'],
+      ['questionUuid=a&kinds=results', 'bad_request'],
+      ['questionUuid=a&limit=0', 'bad_request'],
+      ['questionUuid=a&limit=10001', 'bad_request'],
+      ['questionUuid=a&tail=yes', 'bad_request'],
+      ['questionUuid=a&questionUuid=b', 'bad_request'],
+      ['questionUuid=a&kind=result', 'keyNotAllowed'],
+      ['questionUuid=__proto__', 'keyNotAllowed'],
+      ['__proto__=a', 'keyNotAllowed'],
+    ])('refuses %s with 400 %s', async (query, code) => {
+      const response = await api.request('GET', `/question-events?${query}`);
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ statusCode: 400, code });
+    });
+  });
+
+  describe('Route: GET /analysis-nodes/:id/answer', () => {
+    it('answers the result of an asynchronous question once it is stored', async () => {
+      // Prepare
+      const { questionUuid, deliveries } = conversation({ responses: typicalResponses({ total: 3 }) });
+      await store.ingestEvents(deliveries.slice(0, 2));
+
+      // Act
+      const early = await api.request('GET', `/analysis-nodes/${questionUuid}/answer`);
+      await store.ingestEvents(deliveries);
+      const later = await api.request('GET', `/analysis-nodes/${questionUuid}/answer`);
+
+      // Assess
+      expect(early.body).toEqual({ data: { questionUuid, status: 'running' }, meta: {} });
+      expect(later.body).toEqual({
+        data: { questionUuid, status: 'executed', outputValues: { total: 3 }, outputManifest: null },
+        meta: {},
+      });
+    });
+
+    it("answers a failed question's exception, and only the latest attempt's", async () => {
+      // Prepare
+      const failed = conversation({ responses: failingResponses('n must be > 0') });
+      const retry = conversation({ questionUuid: failed.questionUuid, retryCount: 1, responses: [] });
+      await store.ingestEvents(failed.deliveries);
+
+      // Act
+      const answer = await api.request('GET', `/analysis-nodes/${failed.questionUuid}/answer`);
+      await store.ingestEvents(retry.deliveries);
+      const retried = await api.request('GET', `/analysis-nodes/${failed.questionUuid}/answer`);
+
+      // Assess
+      expect(answer.body.data).toEqual({
+        questionUuid: failed.questionUuid,
+        status: 'failed',
+        exception: { type: 'TypeError', message: expect.stringMatching(/n must be > 0/), traceback: expect.any(Array) },
+      });
+      expect(retried.body.data).toEqual({ questionUuid: failed.questionUuid, status: 'started' });
+    });
+
+    it('answers 404 for an unknown question and 400 for query parameters', async () => {
+      const unknown = await api.request('GET', `/analysis-nodes/${randomUUID()}/answer`);
+      const withQuery = await api.request('GET', `/analysis-nodes/${randomUUID()}/answer?__proto__=1`);
+      expect(unknown.body).toMatchObject({ statusCode: 404, code: 'entity_not_found' });
+      expect(withQuery.body).toMatchObject({ statusCode: 400, code: 'keyNotAllowed' });
+    });
+  });
+});
