@@ -112,7 +112,7 @@ async function embed(
 
 /**
  * Lists a resource's records: filtered, sorted (then by id, so pages are stable), one page of them, with the total
- * number matching.
+ * number matching (unless `count` is false: then the total is the page's length).
  * @param db - The Hub's database.
  * @param definition - The resource.
  * @param query - The checked query.
@@ -122,6 +122,7 @@ export async function listRecords(
   db: AnyDb,
   definition: ResourceDefinition,
   query: ListQuery,
+  options: { readonly count?: boolean } = {},
 ): Promise<{ data: ApiRecord[]; total: number }> {
   const filtered = db
     .selectFrom(definition.table)
@@ -136,11 +137,13 @@ export async function listRecords(
   }
   const [rows, counted] = await Promise.all([
     page.limit(query.limit).offset(query.offset).execute(),
-    filtered.select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow(),
+    options.count === false
+      ? undefined
+      : filtered.select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow(),
   ]);
   const data = rows.map((row) => toRecord(definition, row, query.fields));
   await embed(db, definition, data, rows, query.include);
-  return { data, total: Number(counted.total) };
+  return { data, total: Number(counted?.total ?? data.length) };
 }
 
 function relationKeys(definition: ResourceDefinition, include: readonly string[]): string[] {
@@ -162,14 +165,19 @@ export async function getRecord(
   query: Pick<ListQuery, 'fields' | 'include'>,
 ): Promise<ApiRecord | undefined> {
   if (!idMatches(definition, id)) return undefined;
-  const { data } = await listRecords(db, definition, {
-    filters: [{ field: 'id', condition: { op: 'eq', value: id } }],
-    limit: 1,
-    offset: 0,
-    sort: [],
-    fields: query.fields,
-    include: query.include,
-  });
+  const { data } = await listRecords(
+    db,
+    definition,
+    {
+      filters: [{ field: 'id', condition: { op: 'eq', value: id } }],
+      limit: 1,
+      offset: 0,
+      sort: [],
+      fields: query.fields,
+      include: query.include,
+    },
+    { count: false },
+  );
   return data[0];
 }
 
