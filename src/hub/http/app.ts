@@ -8,6 +8,7 @@ import type { ResourceDefinition } from '../api/resources';
 import { HUB_OPTIONS } from '../options';
 import type { HubResourceStore, HubStore } from '../store/hub-store';
 import { checkBody, errorHandler, methodNotAllowedHandler, notFoundHandler } from './errors';
+import { ingestRoute } from './ingest-route';
 import { questionRoutes } from './question-routes';
 
 /** What {@link createHubApp} serves. */
@@ -78,7 +79,8 @@ function resourceRoutes(router: Router, definition: ResourceDefinition, store: H
 /**
  * Makes the Hub's REST API: the FLAME Hub's resources and conventions (the `filter[field]` grammar, `page[limit]`
  * clamped to 50, `sort`, `fields`, `include`, `{data, meta}` envelopes, 201/202, 404 `entity_not_found`), plus
- * Skein's event-store routes (`/question-events`, `/analysis-nodes/:id/answer`), stricter where the Hub is lax (disallowed keys and `__proto__` anywhere in a query get 400). It is an Express application,
+ * Skein's event-store routes (`/question-events`, `/analysis-nodes/:id/answer`, `POST /ingest/pubsub`), stricter
+ * where the Hub is lax (disallowed keys and `__proto__` anywhere in a query get 400). It is an Express application,
  * so it can be served by `http.createServer`, mounted in another app, or handed to functions-framework as an HTTP
  * function. It has no authentication yet: do not expose it.
  * @param options - The store and limits.
@@ -96,6 +98,7 @@ export function createHubApp(options: HubAppOptions): Express {
   app.use(json);
   const router = express.Router();
   questionRoutes(router, options.store);
+  ingestRoute(router, options.store);
   for (const definition of Object.values(HUB_RESOURCES)) resourceRoutes(router, definition, options.store);
   app.use(router);
   app.use(notFoundHandler);

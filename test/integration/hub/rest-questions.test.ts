@@ -4,6 +4,7 @@ import { SqlHubStore } from '../../../src/hub/store/hub-store';
 import { HUB_ENGINES, openTestHubDatabase } from '../../helpers/hub-databases';
 import type { TestHubDatabase } from '../../helpers/hub-databases';
 import { conversation, failingResponses, typicalResponses } from '../../helpers/hub-events';
+import type { EventDelivery } from '../../../src/hub/store/event-rows';
 import { serveHubApi } from '../../helpers/hub-http';
 import type { RunningHubApi } from '../../helpers/hub-http';
 
@@ -108,6 +109,57 @@ describe.each(HUB_ENGINES)('REST API: questions (on %s)', (engine) => {
       const withQuery = await api.request('GET', `/analysis-nodes/${randomUUID()}/answer?__proto__=1`);
       expect(unknown.body).toMatchObject({ statusCode: 404, code: 'entity_not_found' });
       expect(withQuery.body).toMatchObject({ statusCode: 400, code: 'keyNotAllowed' });
+    });
+  });
+
+  describe('Route: POST /ingest/pubsub', () => {
+    const push = (delivery: EventDelivery) => ({
+      message: {
+        data: Buffer.from(JSON.stringify(delivery.event)).toString('base64'),
+        attributes: delivery.attributes,
+        messageId: delivery.backendMetadata?.messageId,
+        publishTime: '2025-06-01T10:00:00Z',
+      },
+      subscription: 'projects/demo/subscriptions/hub',
+    });
+
+    it("stores pushed events once, in any order, and the asynchronous question's answer is fetched later", async () => {
+      // Prepare
+      const { questionUuid, deliveries } = conversation({ responses: typicalResponses({ total: 9 }) });
+      const pushes = [...deliveries, ...deliveries].reverse().map(push);
+
+      // Act
+      const responses = await Promise.all(pushes.map((body) => api.request('POST', '/ingest/pubsub', body)));
+      const answer = await api.request('GET', `/analysis-nodes/${questionUuid}/answer`);
+      const replayed = await store.getAnswer(questionUuid);
+
+      // Assess
+      expect(responses.map((r) => r.status)).toEqual(pushes.map(() => 202));
+      expect(responses.reduce((sum, r) => sum + r.body.data.stored, 0)).toBe(deliveries.length);
+      expect(await store.getEvents({ questionUuid, includeBackendMetadata: true })).toHaveLength(deliveries.length);
+      expect(answer.body.data).toMatchObject({ status: 'executed', outputValues: { total: 9 } });
+      expect(replayed?.outputValues).toEqual({ total: 9 });
+    });
+
+    it.each([
+      ['data that is not JSON', Buffer.from('{').toString('base64')],
+      ['an event of no known kind', Buffer.from('{"kind": "gossip"}').toString('base64')],
+    ])('acknowledges %s (202), refusing it, so Pub/Sub does not deliver it for ever', async (_case, data) => {
+      const { deliveries } = conversation({ responses: [] });
+      const body = { message: { data, attributes: deliveries[0]?.attributes } };
+      const response = await api.request('POST', '/ingest/pubsub', body);
+      expect(response.status).toBe(202);
+      expect(response.body.data).toMatchObject({ stored: 0, rejected: [{ index: 0, reason: expect.any(String) }] });
+    });
+
+    it.each([
+      ['no message', { subscription: 'x' }],
+      ['data that is not base64', { message: { data: 'not base64!' } }],
+      ['no data', { message: { attributes: {} } }],
+      ['attributes that are not strings', { message: { data: 'e30=', attributes: { retry_count: 0 } } }],
+    ])('refuses a push with %s (400)', async (_case, body) => {
+      const response = await api.request('POST', '/ingest/pubsub', body);
+      expect(response.body).toMatchObject({ statusCode: 400, code: 'bad_request' });
     });
   });
 });
