@@ -18,8 +18,12 @@ export interface RunningHubApi {
 }
 
 /** Serves the REST API over a store, on 127.0.0.1 and a free port. */
-export async function serveHubApi(store: HubStore, maxBodyBytes?: number): Promise<RunningHubApi> {
-  const app = createHubApp({ store, maxBodyBytes });
+export async function serveHubApi(
+  store: HubStore,
+  maxBodyBytes?: number,
+  onError?: (error: unknown) => void,
+): Promise<RunningHubApi> {
+  const app = createHubApp({ store, maxBodyBytes, onError });
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });

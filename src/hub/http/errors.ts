@@ -64,6 +64,12 @@ function describe(error: unknown): ErrorBody {
   if (failure !== undefined) {
     return { ...failure, issues: [{ path: [], code: failure.code, message: failure.message }] };
   }
+  // Express's own refusals (such as a path that is not valid percent-encoding) carry their 4xx status.
+  const status = (error as { status?: unknown } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const message = 'The request could not be read.';
+    return { statusCode: status, code: 'bad_request', message, issues: [{ path: [], code: 'bad_request', message }] };
+  }
   // Anything else is the Hub's own failure: its details (SQL, stack) stay on the server.
   return { statusCode: 500, code: 'internal_server_error', message: 'The Hub failed to answer.', issues: [] };
 }

@@ -101,6 +101,11 @@ describe.each(HUB_ENGINES)('REST API: resources (on %s)', (engine) => {
       expect(twin).toMatchObject({ status: 409, body: { statusCode: 409, code: 'entity_already_exists' } });
     });
 
+    it('answers 400 for a path that is not valid percent-encoding', async () => {
+      const response = await api.request('GET', '/realms/%E0%A4%A');
+      expect(response).toMatchObject({ status: 400, body: { statusCode: 400, code: 'bad_request' } });
+    });
+
     it('answers 405 for a verb a resource does not have, and 404 for an unknown path', async () => {
       expect((await api.request('POST', '/events', {})).status).toBe(405);
       expect((await api.request('DELETE', `/analysis-nodes/${randomUUID()}`)).status).toBe(405);
@@ -170,6 +175,27 @@ describe.each(HUB_ENGINES)('REST API: resources (on %s)', (engine) => {
       });
       expect(events.body.data[0]).not.toHaveProperty('backendMetadata');
       expect(renamed).toMatchObject({ status: 202, body: { data: { name: 'Run 1', status: 'executed' } } });
+    });
+  });
+
+  describe('Failures of the Hub itself', () => {
+    it('answers 500 without details, and hands the failure to onError', async () => {
+      // Prepare: a store whose database has gone away.
+      const broken = await openTestHubDatabase(engine);
+      const failures: unknown[] = [];
+      const server = await serveHubApi(new SqlHubStore(broken.database), undefined, (error) => failures.push(error));
+      await broken.dispose();
+
+      // Act
+      const response = await server.request('GET', '/realms?filter[name]=alpha');
+      await server.stop();
+
+      // Assess
+      expect(response).toEqual({
+        status: 500,
+        body: { statusCode: 500, code: 'internal_server_error', message: 'The Hub failed to answer.', issues: [] },
+      });
+      expect(failures).toEqual([expect.objectContaining({ name: 'HubStoreError', operation: 'list realms' })]);
     });
   });
 });
