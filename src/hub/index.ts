@@ -17,7 +17,7 @@
 export { HUB_OPTIONS, resolveHubOptions } from './options';
 export type { HubOptions, HubOptionSpec } from './options';
 export { SqlHubStore } from './store/hub-store';
-export type { HubEventStore, HubResourceStore, HubStore } from './store/hub-store';
+export type { HubEventStore, HubRegistryStore, HubResourceStore, HubStore } from './store/hub-store';
 export type { ApiRecord } from './store/resource-queries';
 export { createHubApp } from './http/app';
 export type { HubAppOptions } from './http/app';
@@ -32,6 +32,8 @@ export type { FieldKind, RelationDefinition, ResourceDefinition, SortTerm } from
 export {
   realmSchema,
   nodeSchema,
+  nodeRevisionSchema,
+  nodeRevisionCreateSchema,
   projectSchema,
   projectNodeSchema,
   analysisSchema,
@@ -51,6 +53,7 @@ export {
 export type {
   Realm,
   HubNode,
+  NodeRevision,
   Project,
   ProjectNode,
   Analysis,

@@ -8,6 +8,8 @@ import {
   analysisUpdateSchema,
   eventSchema,
   nodeCreateSchema,
+  nodeRevisionCreateSchema,
+  nodeRevisionSchema,
   nodeSchema,
   nodeUpdateSchema,
   projectCreateSchema,
@@ -135,6 +137,14 @@ export const HUB_RESOURCES: Readonly<Record<string, ResourceDefinition>> = {
     update: nodeUpdateSchema,
     deletable: true,
     relations: [realm],
+  }),
+  'node-revisions': resource({
+    name: 'node-revisions',
+    table: 'nodeRevisions',
+    record: nodeRevisionSchema,
+    create: nodeRevisionCreateSchema,
+    deletable: true,
+    relations: [{ name: 'node', resource: 'nodes', foreignKey: 'nodeId' }],
   }),
   projects: resource({
     name: 'projects',

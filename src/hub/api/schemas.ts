@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { validateRevisionTag } from '../../core/service-id';
+
 // The Hub's records and request bodies, declared once: the REST API validates bodies with these schemas, its
 // TypeScript types come from them, and a client can check responses with them. JSON is camelCase with UUID ids and
 // ISO 8601 `createdAt`/`updatedAt` (the FLAME Hub's conventions).
@@ -8,6 +10,14 @@ const name = z.string().trim().min(1).max(128);
 const text = z.string().max(4096);
 const timestamp = z.iso.datetime({ offset: true });
 const sruid = z.string().max(512);
+const revisionTag = z.string().refine((tag) => {
+  try {
+    validateRevisionTag(tag);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an Octue revision tag (letters, digits and _ joined by - or ., at most 128 characters)');
 
 /** A realm: an Octue namespace, e.g. `acme`. */
 export const realmSchema = z.strictObject({
@@ -26,6 +36,17 @@ export const nodeSchema = z.strictObject({
   realmId: z.uuid(),
   displayName: z.string().max(256).nullable(),
   hidden: z.boolean(),
+  /** The revision served when a question names no tag (one of the node's revisions). */
+  defaultRevisionTag: revisionTag.nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+/** A node revision: one revision (tag) of a service. */
+export const nodeRevisionSchema = z.strictObject({
+  id: z.uuid(),
+  nodeId: z.uuid(),
+  tag: revisionTag,
   createdAt: timestamp,
   updatedAt: timestamp,
 });
@@ -120,6 +141,8 @@ export const realmCreateSchema = realmSchema.pick({ name: true, displayName: tru
 export const nodeCreateSchema = nodeSchema
   .pick({ name: true, realmId: true, displayName: true, hidden: true })
   .partial({ displayName: true, hidden: true });
+/** Body of `POST /node-revisions`. */
+export const nodeRevisionCreateSchema = nodeRevisionSchema.pick({ nodeId: true, tag: true });
 /** Body of `POST /projects`. */
 export const projectCreateSchema = projectSchema
   .pick({ name: true, description: true, realmId: true })
@@ -133,8 +156,11 @@ export const analysisUpdateSchema = analysisSchema.pick({ name: true, projectId:
 
 /** Body of `POST /realms/:id`. */
 export const realmUpdateSchema = realmCreateSchema.partial();
-/** Body of `POST /nodes/:id` (a node stays in its realm). */
-export const nodeUpdateSchema = nodeCreateSchema.omit({ realmId: true }).partial();
+/** Body of `POST /nodes/:id` (a node stays in its realm; its default revision must be one of its revisions). */
+export const nodeUpdateSchema = nodeCreateSchema
+  .omit({ realmId: true })
+  .extend({ defaultRevisionTag: nodeSchema.shape.defaultRevisionTag })
+  .partial();
 /** Body of `POST /projects/:id`. */
 export const projectUpdateSchema = projectCreateSchema.omit({ realmId: true }).partial();
 /** Body of `POST /project-nodes/:id`. */
@@ -144,6 +170,8 @@ export const projectNodeUpdateSchema = projectNodeCreateSchema.pick({ approvalSt
 export type Realm = z.infer<typeof realmSchema>;
 /** A node record. */
 export type HubNode = z.infer<typeof nodeSchema>;
+/** A node-revision record. */
+export type NodeRevision = z.infer<typeof nodeRevisionSchema>;
 /** A project record. */
 export type Project = z.infer<typeof projectSchema>;
 /** A project-node record. */

@@ -10,6 +10,7 @@ import type { HubResourceStore, HubStore } from '../store/hub-store';
 import { checkBody, errorHandler, methodNotAllowedHandler, notFoundHandler } from './errors';
 import { ingestRoute } from './ingest-route';
 import { questionRoutes } from './question-routes';
+import { registryRoute } from './registry-route';
 
 /** What {@link createHubApp} serves. */
 export interface HubAppOptions {
@@ -79,7 +80,7 @@ function resourceRoutes(router: Router, definition: ResourceDefinition, store: H
 /**
  * Makes the Hub's REST API: the FLAME Hub's resources and conventions (the `filter[field]` grammar, `page[limit]`
  * clamped to 50, `sort`, `fields`, `include`, `{data, meta}` envelopes, 201/202, 404 `entity_not_found`), plus
- * Skein's event-store routes (`/question-events`, `/analysis-nodes/:id/answer`, `POST /ingest/pubsub`), stricter
+ * Skein's event-store routes (`/question-events`, `/analysis-nodes/:id/answer`, `POST /ingest/pubsub`) and Octue's service registry (`/registry/:namespace/:name`), stricter
  * where the Hub is lax (disallowed keys and `__proto__` anywhere in a query get 400). It is an Express application,
  * so it can be served by `http.createServer`, mounted in another app, or handed to functions-framework as an HTTP
  * function. It has no authentication yet: do not expose it.
@@ -99,6 +100,7 @@ export function createHubApp(options: HubAppOptions): Express {
   const router = express.Router();
   questionRoutes(router, options.store);
   ingestRoute(router, options.store);
+  registryRoute(router, options.store);
   for (const definition of Object.values(HUB_RESOURCES)) resourceRoutes(router, definition, options.store);
   app.use(router);
   app.use(notFoundHandler);

@@ -9,6 +9,7 @@ import type { HubDatabase, HubEngine, OpenHubDatabaseParams } from './database';
 import type { EventDelivery, StoredEvent } from './event-rows';
 import { getEvents, ingestEvents } from './event-store';
 import type { GetEventsQuery, IngestReport } from './event-store';
+import { resolveServiceRevision } from './registry';
 import { createRecord, deleteRecord, getRecord, listRecords, updateRecord } from './resource-queries';
 import type { ApiRecord } from './resource-queries';
 
@@ -47,8 +48,14 @@ export interface HubResourceStore {
   delete(resource: ResourceDefinition, id: string): Promise<ApiRecord | undefined>;
 }
 
-/** Everything the Hub stores: the event store and the REST resources. */
-export interface HubStore extends HubEventStore, HubResourceStore {}
+/** The Hub's storage port for Octue's service registry. */
+export interface HubRegistryStore {
+  /** The revision tag a registry lookup answers (the tag if registered, else the default), or `undefined`. */
+  resolveServiceRevision(namespace: string, name: string, revisionTag?: string): Promise<string | undefined>;
+}
+
+/** Everything the Hub stores: the event store, the REST resources and the service registry. */
+export interface HubStore extends HubEventStore, HubResourceStore, HubRegistryStore {}
 
 /**
  * The Hub store on SQL: PGlite embedded in the process, or a PostgreSQL server. Driver failures leave it as
@@ -123,6 +130,13 @@ export class SqlHubStore implements HubStore {
   /** See {@link HubResourceStore.delete}. */
   delete(resource: ResourceDefinition, id: string): Promise<ApiRecord | undefined> {
     return this.guard(`delete ${resource.name}`, () => deleteRecord(this.database.db, resource, id));
+  }
+
+  /** See {@link HubRegistryStore.resolveServiceRevision}. */
+  resolveServiceRevision(namespace: string, name: string, revisionTag?: string): Promise<string | undefined> {
+    return this.guard('resolve a service revision', () =>
+      resolveServiceRevision(this.database.db, namespace, name, revisionTag),
+    );
   }
 
   /** Closes the database. */

@@ -260,6 +260,17 @@ export async function deleteRecord(
 ): Promise<ApiRecord | undefined> {
   const record = await getRecord(db, definition, id, { fields: defaultFields(definition), include: [] });
   if (record === undefined) return undefined;
-  await db.deleteFrom(definition.table).where(columnOf(definition, 'id'), '=', id).execute();
+  await db
+    .deleteFrom(definition.table)
+    .where(columnOf(definition, 'id'), '=', id)
+    .execute()
+    .catch((error: unknown) => {
+      if ((error as { code?: unknown }).code !== '23503') throw error;
+      throw new HubRequestError('The record is still referred to (a default revision, for example).', {
+        statusCode: 409,
+        code: 'entity_in_use',
+        cause: error,
+      });
+    });
   return record;
 }

@@ -25,6 +25,16 @@ export interface NodeTable {
   realmId: string;
   displayName: string | null;
   hidden: Generated<boolean>;
+  defaultRevisionTag: string | null;
+  createdAt: Generated<Timestamp>;
+  updatedAt: Generated<Timestamp>;
+}
+
+/** `node_revisions`: the revisions (tags) of a service. */
+export interface NodeRevisionTable {
+  id: Generated<string>;
+  nodeId: string;
+  tag: string;
   createdAt: Generated<Timestamp>;
   updatedAt: Generated<Timestamp>;
 }
@@ -113,6 +123,7 @@ export interface EventTable {
 export interface HubTables {
   realms: RealmTable;
   nodes: NodeTable;
+  nodeRevisions: NodeRevisionTable;
   projects: ProjectTable;
   projectNodes: ProjectNodeTable;
   analyses: AnalysisTable;

@@ -45,7 +45,7 @@ describe('Function: openHubDatabase', () => {
 
       // Assess
       expect(events).toHaveLength(deliveries.length);
-      expect(migrations.rows.map((row) => row.name)).toEqual(['0001-initial']);
+      expect(migrations.rows.map((row) => row.name)).toEqual(['0001-initial', '0002-node-revisions']);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
@@ -59,7 +59,7 @@ describe('Function: openHubDatabase', () => {
       await Promise.all(opened.map((database) => database.close()));
 
       // Assess
-      expect(migrations.rows.map((row) => row.name)).toEqual(['0001-initial']);
+      expect(migrations.rows.map((row) => row.name)).toEqual(['0001-initial', '0002-node-revisions']);
     });
   });
 

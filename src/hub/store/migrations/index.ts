@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 
 import * as initial from './0001-initial';
+import * as nodeRevisions from './0002-node-revisions';
 
 /**
  * Every schema migration, by name. Kysely applies them in name order and records each in `kysely_migration`, so
@@ -8,4 +9,5 @@ import * as initial from './0001-initial';
  */
 export const HUB_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
+  '0002-node-revisions': nodeRevisions,
 };
