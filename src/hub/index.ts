@@ -39,6 +39,8 @@ export {
   analysisSchema,
   analysisNodeSchema,
   analysisLogSchema,
+  analysisBucketSchema,
+  analysisBucketFileSchema,
   eventSchema,
   realmCreateSchema,
   nodeCreateSchema,
@@ -59,6 +61,8 @@ export type {
   Analysis,
   AnalysisNode,
   AnalysisLog,
+  AnalysisBucket,
+  AnalysisBucketFile,
   HubEvent,
 } from './api/schemas';
 export { openHubDatabase, migrateHubDatabase } from './store/database';

@@ -2,6 +2,8 @@ import type { z } from 'zod';
 
 import type { HubTables } from '../store/tables';
 import {
+  analysisBucketFileSchema,
+  analysisBucketSchema,
   analysisLogSchema,
   analysisNodeSchema,
   analysisSchema,
@@ -189,6 +191,20 @@ export const HUB_RESOURCES: Readonly<Record<string, ResourceDefinition>> = {
     record: analysisLogSchema,
     deletable: false,
     relations: [analysis, { name: 'analysisNode', resource: 'analysis-nodes', foreignKey: 'analysisNodeId' }],
+  }),
+  'analysis-buckets': resource({
+    name: 'analysis-buckets',
+    table: 'analysisBuckets',
+    record: analysisBucketSchema,
+    deletable: false,
+    relations: [analysis, { name: 'analysisNode', resource: 'analysis-nodes', foreignKey: 'analysisNodeId' }],
+  }),
+  'analysis-bucket-files': resource({
+    name: 'analysis-bucket-files',
+    table: 'analysisBucketFiles',
+    record: analysisBucketFileSchema,
+    deletable: false,
+    relations: [{ name: 'bucket', resource: 'analysis-buckets', foreignKey: 'bucketId' }],
   }),
   events: resource({
     name: 'events',

@@ -112,6 +112,26 @@ export const analysisLogSchema = z.strictObject({
   createdAt: timestamp,
 });
 
+/** An analysis bucket: a dataset of a question's output manifest, where it was written; derived from results. */
+export const analysisBucketSchema = z.strictObject({
+  id: z.uuid(),
+  analysisId: z.string(),
+  analysisNodeId: z.string(),
+  name: z.string(),
+  location: z.string().nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+/** An analysis-bucket file: a file a result dataset lists. */
+export const analysisBucketFileSchema = z.strictObject({
+  id: z.uuid(),
+  bucketId: z.uuid(),
+  path: z.string(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
 /** A service event with Octue's event-store columns (its `id` is the event's uuid). */
 export const eventSchema = z.strictObject({
   id: z.string(),
@@ -182,5 +202,9 @@ export type Analysis = z.infer<typeof analysisSchema>;
 export type AnalysisNode = z.infer<typeof analysisNodeSchema>;
 /** An analysis-log record. */
 export type AnalysisLog = z.infer<typeof analysisLogSchema>;
+/** An analysis-bucket record. */
+export type AnalysisBucket = z.infer<typeof analysisBucketSchema>;
+/** An analysis-bucket-file record. */
+export type AnalysisBucketFile = z.infer<typeof analysisBucketFileSchema>;
 /** An event record. */
 export type HubEvent = z.infer<typeof eventSchema>;

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Insertable, Kysely } from 'kysely';
 
 import type { EventAttributes, RecordedEvent } from '../../core/events';
+import { deriveBuckets } from './derive-buckets';
 import { toJsonb, withoutNul } from './event-rows';
 import type { AnalysisLogTable, AnalysisNodeTable, AnalysisTable, HubTables } from './tables';
 
@@ -74,9 +75,10 @@ function logRow({ event, attributes }: RecordedEvent): Insertable<AnalysisLogTab
 }
 
 /**
- * Derives analyses, analysis nodes and analysis logs from newly stored events, in the ingesting transaction: each
- * event's originator question makes an analysis, its question an analysis node (whose status follows the events:
- * `started` → `running` → `executed` or `failed`), and log records and monitor messages become analysis logs. The
+ * Derives analyses, analysis nodes, analysis logs and analysis buckets from newly stored events, in the ingesting
+ * transaction: each event's originator question makes an analysis, its question an analysis node (whose status follows
+ * the events: `started` → `running` → `executed` or `failed`), log records and monitor messages become analysis logs,
+ * and the datasets of results' output manifests become analysis buckets. The
  * analyses touched are locked (in id order, so concurrent batches cannot deadlock) before their status and progress
  * are worked out again from all their nodes, so batches of one question tree arriving together derive one after the
  * other.
@@ -123,6 +125,7 @@ export async function deriveFromEvents(trx: Kysely<HubTables>, events: readonly 
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
   }
+  await deriveBuckets(trx, events);
   await summariseAnalyses(trx, analysisIds);
 }
 

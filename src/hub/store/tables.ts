@@ -98,6 +98,26 @@ export interface AnalysisLogTable {
   createdAt: Timestamp;
 }
 
+/** `analysis_buckets`: the datasets of a question's output manifest; derived from `result` events. */
+export interface AnalysisBucketTable {
+  id: Generated<string>;
+  analysisId: string;
+  analysisNodeId: string;
+  name: string;
+  location: string | null;
+  createdAt: Generated<Timestamp>;
+  updatedAt: Generated<Timestamp>;
+}
+
+/** `analysis_bucket_files`: the files a result dataset lists. */
+export interface AnalysisBucketFileTable {
+  id: Generated<string>;
+  bucketId: string;
+  path: string;
+  createdAt: Generated<Timestamp>;
+  updatedAt: Generated<Timestamp>;
+}
+
 /** `events`: every service event, with Octue's event-store columns (plus an arrival sequence for stable order). */
 export interface EventTable {
   seq: Generated<string>;
@@ -129,5 +149,7 @@ export interface HubTables {
   analyses: AnalysisTable;
   analysisNodes: AnalysisNodeTable;
   analysisLogs: AnalysisLogTable;
+  analysisBuckets: AnalysisBucketTable;
+  analysisBucketFiles: AnalysisBucketFileTable;
   events: EventTable;
 }

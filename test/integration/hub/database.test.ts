@@ -45,7 +45,11 @@ describe('Function: openHubDatabase', () => {
 
       // Assess
       expect(events).toHaveLength(deliveries.length);
-      expect(migrations.rows.map((row) => row.name)).toEqual(['0001-initial', '0002-node-revisions']);
+      expect(migrations.rows.map((row) => row.name)).toEqual([
+        '0001-initial',
+        '0002-node-revisions',
+        '0003-analysis-buckets',
+      ]);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
@@ -59,7 +63,11 @@ describe('Function: openHubDatabase', () => {
       await Promise.all(opened.map((database) => database.close()));
 
       // Assess
-      expect(migrations.rows.map((row) => row.name)).toEqual(['0001-initial', '0002-node-revisions']);
+      expect(migrations.rows.map((row) => row.name)).toEqual([
+        '0001-initial',
+        '0002-node-revisions',
+        '0003-analysis-buckets',
+      ]);
     });
   });
 
