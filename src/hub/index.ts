@@ -23,7 +23,7 @@ export { createHubApp } from './http/app';
 export type { HubAppOptions } from './http/app';
 export type { ErrorBody } from './http/errors';
 export type { AnswerBody } from './http/question-routes';
-export { pubSubPushSchema } from './http/ingest-route';
+export { INGEST_PATH, pubSubPushSchema } from './http/ingest-route';
 export { parseEventsQuery, MAX_EVENTS_LIMIT } from './api/events-query';
 export { parseListQuery, MAX_PAGE_LIMIT, MAX_FILTER_VALUES } from './api/query';
 export type { FilterCondition, FilterValue, ListQuery } from './api/query';

@@ -10,6 +10,12 @@ export interface HubOptions {
   readonly dataDir: string | undefined;
   /** The largest request body the REST API reads, in bytes; larger bodies get 413. */
   readonly maxBodyBytes: number;
+  /**
+   * The largest Pub/Sub push body the ingestion endpoint reads, in bytes. An event may be up to Pub/Sub's 10 MB,
+   * and a push carries it in base64, so the default (16 MiB) takes any event Pub/Sub can carry: a smaller bound would
+   * refuse such a delivery, and Pub/Sub would retry it for ever.
+   */
+  readonly maxPushBodyBytes: number;
   /** How many connections the store opens to a PostgreSQL server at most. */
   readonly poolSize: number;
 }
@@ -51,6 +57,12 @@ export const HUB_OPTIONS: { readonly [K in keyof HubOptions]-?: HubOptionSpec<Hu
     defaultValue: 1024 * 1024,
     parse: integerValue,
     summary: 'the largest request body the REST API accepts, in bytes',
+  },
+  maxPushBodyBytes: {
+    envVar: 'SKEIN_HUB_MAX_PUSH_BODY_BYTES',
+    defaultValue: 16 * 1024 * 1024,
+    parse: integerValue,
+    summary: 'the largest Pub/Sub push body the ingestion endpoint accepts, in bytes',
   },
   poolSize: {
     envVar: 'SKEIN_HUB_POOL_SIZE',

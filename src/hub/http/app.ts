@@ -8,7 +8,7 @@ import type { ResourceDefinition } from '../api/resources';
 import { HUB_OPTIONS } from '../options';
 import type { HubResourceStore, HubStore } from '../store/hub-store';
 import { checkBody, errorHandler, methodNotAllowedHandler, notFoundHandler } from './errors';
-import { ingestRoute } from './ingest-route';
+import { INGEST_PATH, ingestRoute } from './ingest-route';
 import { questionRoutes } from './question-routes';
 import { registryRoute } from './registry-route';
 
@@ -18,6 +18,8 @@ export interface HubAppOptions {
   readonly store: HubStore;
   /** The largest body read, in bytes (default: the `maxBodyBytes` option's default); larger ones get 413. */
   readonly maxBodyBytes?: number;
+  /** The largest Pub/Sub push body read (default: the `maxPushBodyBytes` option's default). */
+  readonly maxPushBodyBytes?: number;
   /** Receives the Hub's own failures (500s), e.g. to log them; their details never reach the client. */
   readonly onError?: (error: unknown) => void;
 }
@@ -91,12 +93,12 @@ export function createHubApp(options: HubAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', false);
-  const json: RequestHandler = express.json({
-    limit: options.maxBodyBytes ?? HUB_OPTIONS.maxBodyBytes.defaultValue,
-    strict: true,
-    type: ['application/json', 'application/*+json'],
-  });
-  app.use(json);
+  const jsonBodies = (limit: number): RequestHandler =>
+    express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] });
+  // Pushed events may be as large as Pub/Sub allows; every other body is small. The first parser to read a body marks
+  // it read, so the general one then leaves it alone.
+  app.use(INGEST_PATH, jsonBodies(options.maxPushBodyBytes ?? HUB_OPTIONS.maxPushBodyBytes.defaultValue));
+  app.use(jsonBodies(options.maxBodyBytes ?? HUB_OPTIONS.maxBodyBytes.defaultValue));
   const router = express.Router();
   questionRoutes(router, options.store);
   ingestRoute(router, options.store);

@@ -13,6 +13,9 @@ const base64 = z
   .regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64')
   .refine((text) => text.length % 4 !== 1, 'must be base64');
 
+/** Where Pub/Sub pushes events. */
+export const INGEST_PATH = '/ingest/pubsub';
+
 /** A Pub/Sub push request's body (unknown keys, such as `publishTime`, are ignored). */
 export const pubSubPushSchema = z.object({
   message: z.object({
@@ -35,7 +38,7 @@ export const pubSubPushSchema = z.object({
  * @param store - The Hub's store.
  */
 export function ingestRoute(router: Router, store: HubStore): void {
-  router.post('/ingest/pubsub', async (req, res) => {
+  router.post(INGEST_PATH, async (req, res) => {
     const { message } = checkBody(pubSubPushSchema, req.body);
     let event: unknown;
     try {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import { makeMonitorMessageEvent } from '../../../src/core/events';
 import { SqlHubStore } from '../../../src/hub/store/hub-store';
 import { HUB_ENGINES, openTestHubDatabase } from '../../helpers/hub-databases';
 import type { TestHubDatabase } from '../../helpers/hub-databases';
@@ -139,6 +140,21 @@ describe.each(HUB_ENGINES)('REST API: questions (on %s)', (engine) => {
       expect(await store.getEvents({ questionUuid, includeBackendMetadata: true })).toHaveLength(deliveries.length);
       expect(answer.body.data).toMatchObject({ status: 'executed', outputValues: { total: 9 } });
       expect(replayed?.outputValues).toEqual({ total: 9 });
+    });
+
+    it('takes pushed events larger than other bodies may be', async () => {
+      // Prepare: a monitor message of 1.5 MB, more than the 1 MiB any other body may have.
+      const big = makeMonitorMessageEvent({ samples: 'x'.repeat(1_500_000) });
+      const { questionUuid, deliveries } = conversation({ responses: [big] });
+
+      // Act
+      const pushed = await api.request('POST', '/ingest/pubsub', push(deliveries[1]!));
+      const other = await api.request('POST', '/realms', { name: 'big', description: 'x'.repeat(1_500_000) });
+
+      // Assess
+      expect(pushed).toMatchObject({ status: 202, body: { data: { stored: 1 } } });
+      expect(await store.getEvents({ questionUuid, kinds: ['monitor_message'] })).toHaveLength(1);
+      expect(other.status).toBe(413);
     });
 
     it.each([

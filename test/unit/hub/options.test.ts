@@ -7,6 +7,7 @@ describe('Function: resolveHubOptions', () => {
       databaseUrl: undefined,
       dataDir: undefined,
       maxBodyBytes: 1024 * 1024,
+      maxPushBodyBytes: 16 * 1024 * 1024,
       poolSize: 10,
     });
   });
