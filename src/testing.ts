@@ -19,6 +19,13 @@ export { createTestServiceAccount } from './emulators/service-account';
 export type { TestServiceAccount } from './emulators/service-account';
 export { startPubSubEmulator, findPubSubEmulatorJar, EmulatorUnavailable } from './emulators/pubsub-emulator';
 export type { RunningPubSubEmulator, PubSubEmulatorOptions } from './emulators/pubsub-emulator';
+export {
+  startPostgresServer,
+  findPostgresBinDir,
+  PostgresUnavailable,
+  POSTGRES_BIN_DIR_ENV,
+} from './emulators/postgres-server';
+export type { RunningPostgresServer, PostgresServerOptions } from './emulators/postgres-server';
 export { findFreePort } from './emulators/free-port';
 export { LocalObjectStore } from './cloud/storage';
 export { InMemoryTransport, InMemoryBroker } from './cloud/memory';

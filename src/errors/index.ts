@@ -122,3 +122,5 @@ export {
   StreamerShutDown,
 } from './streaming';
 export type { StreamingErrorContext } from './streaming';
+export { HubError, HubStoreError, HubMigrationFailed, HubRequestError, HubEntityNotFound } from './hub';
+export type { HubIssue, HubStoreErrorContext, HubRequestErrorContext } from './hub';
