@@ -12,6 +12,7 @@ import type { Message, Subscription } from '@google-cloud/pubsub';
 import { PubSubTransport } from '../../../src/cloud/pubsub';
 import type { Service } from '../../../src/service';
 import { emulatorHost } from '../../helpers/pubsub-emulator-host';
+import { waitFor as waitUntil } from '../../helpers/wait-for';
 
 export const PROJECT_ID = 'demo-skein';
 export const PARENT = 'acme/robust-parent:1.0.0';
@@ -20,12 +21,8 @@ export const PARENT = 'acme/robust-parent:1.0.0';
 export const WAIT_LIMIT_MS = 20_000;
 
 /** Waits until `predicate` holds, polling; fails with `what` in the message after {@link WAIT_LIMIT_MS}. */
-export async function waitFor(predicate: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + WAIT_LIMIT_MS;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+export function waitFor(predicate: () => boolean, what: string): Promise<void> {
+  return waitUntil(predicate, what, WAIT_LIMIT_MS);
 }
 
 /** A fresh services topic with a transport on it and an admin client (the official one) for raw operations. */
