@@ -1,10 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { InvalidCloudPath, ObjectNotFound } from '../../../src/errors';
-import { createLogger, Diagnostics } from '../../../src/service';
 import { DIAGNOSTICS_DATA_FILES, downloadDiagnostics } from '../../../src/service/diagnostics-download';
-import { temporaryStore } from './helpers';
+import { diagnosticsWithDataset, temporaryStore } from './helpers';
 
 const ANALYSIS_ID = '0c7a9b5e-21b8-4c48-8d0e-4b0e2c7d7f51';
 
@@ -24,14 +23,7 @@ describe('Function: downloadDiagnostics', () => {
 
   beforeEach(async () => {
     temp = temporaryStore();
-    const dataset = join(temp.root, 'configuration-data');
-    mkdirSync(dataset);
-    writeFileSync(join(dataset, 'settings.txt'), 'fast');
-    const diagnostics = new Diagnostics({
-      cloudPath: 'gs://diagnostics-bucket/crashes',
-      objectStore: temp.store,
-      logger: createLogger(),
-    });
+    const { diagnostics, dataset } = diagnosticsWithDataset(temp, 'configuration-data');
     diagnostics.addData({
       analysisId: ANALYSIS_ID,
       configurationValues: { speed: 1 },

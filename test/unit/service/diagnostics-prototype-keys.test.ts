@@ -2,11 +2,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { Dataset } from '../../../src/core/resources';
-import { createLogger, Diagnostics } from '../../../src/service';
 import { loadFixtureFromDiagnostics } from '../../../src/service/child-emulator';
 import { downloadDiagnostics } from '../../../src/service/diagnostics-download';
 import { HOSTILE_KEYS_JSON, expectHostileKeysKeptAsData, objectPrototypePolluted } from '../../helpers/prototype-keys';
-import { temporaryStore } from './helpers';
+import { diagnosticsWithDataset, temporaryStore } from './helpers';
 
 const ANALYSIS_ID = '0c7a9b5e-21b8-4c48-8d0e-4b0e2c7d7f51';
 
@@ -28,14 +27,7 @@ describe('Diagnostics (prototype keys in the received question)', () => {
   });
 
   it('saves, downloads and reloads a dataset keyed __proto__ and values with the keys, losing nothing', async () => {
-    const dataset = join(temp.root, 'data');
-    mkdirSync(dataset);
-    writeFileSync(join(dataset, 'settings.txt'), 'fast');
-    const diagnostics = new Diagnostics({
-      cloudPath: 'gs://diagnostics-bucket/crashes',
-      objectStore: temp.store,
-      logger: createLogger(),
-    });
+    const { diagnostics, dataset } = diagnosticsWithDataset(temp, 'data');
     diagnostics.addData({
       analysisId: ANALYSIS_ID,
       configurationValues: JSON.parse(HOSTILE_KEYS_JSON),

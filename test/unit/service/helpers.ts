@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,7 +15,9 @@ import {
   serialiseEventData,
 } from '../../../src/core/events';
 import type { QuestionAttributesParams, QuestionContent, RecordedEvent, ServiceEvent } from '../../../src/core/events';
+import { createLogger, Diagnostics } from '../../../src/service';
 import type { Clock, TimerHandle } from '../../../src/service';
+import { waitFor as waitUntil } from '../../helpers/wait-for';
 
 export const TOPIC = 'main.octue.twined.services';
 export const PARENT = 'acme/parent:1.0.0';
@@ -62,12 +64,9 @@ export class ManualClock implements Clock {
 export { deferred } from '../../helpers/deferred';
 
 /** Waits until `predicate` holds, polling; fails after `timeoutMs` with `what` in the message. */
-export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
+export function waitFor(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  // In memory nothing waits on the network, so poll often: most waits end within a few milliseconds.
+  return waitUntil(predicate, what, timeoutMs, 2);
 }
 
 /** The raw parts of a question message, as a parent publishes it. */
@@ -133,4 +132,23 @@ export function temporaryStore(): { store: LocalObjectStore; root: string; clean
     root,
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };
+}
+
+/**
+ * Diagnostics saving to a {@link temporaryStore}, and a local dataset directory `name` under its root holding one file
+ * (`settings.txt`), for tests that save a crash's data with a dataset and read it back.
+ */
+export function diagnosticsWithDataset(
+  temp: ReturnType<typeof temporaryStore>,
+  name: string,
+): { diagnostics: Diagnostics; dataset: string } {
+  const dataset = join(temp.root, name);
+  mkdirSync(dataset);
+  writeFileSync(join(dataset, 'settings.txt'), 'fast');
+  const diagnostics = new Diagnostics({
+    cloudPath: 'gs://diagnostics-bucket/crashes',
+    objectStore: temp.store,
+    logger: createLogger(),
+  });
+  return { diagnostics, dataset };
 }
