@@ -117,6 +117,20 @@ export class RawReader {
     await waitFor(() => this.messages.some((message) => message.id === id), `the message ${id}`);
   }
 
+  /**
+   * Reads everything published under `orderingKey` so far, then stops: publishes a sentinel on the key, waits for it
+   * (every earlier message on the key has been delivered by then) and closes.
+   * @param topic - The topic the reader's subscription is on.
+   * @param orderingKey - The key, e.g. a question's UUID.
+   * @returns The sentinel's message id (the reader has recorded it too).
+   */
+  async readThrough(topic: TestTopic, orderingKey: string): Promise<string> {
+    const sentinel = await topic.publishRaw({ data: Buffer.from('sentinel'), attributes: {}, orderingKey });
+    await this.waitForMessage(sentinel);
+    await this.close();
+    return sentinel;
+  }
+
   /** Stops reading and deletes the subscription. */
   async close(): Promise<void> {
     await this.subscription.close();
