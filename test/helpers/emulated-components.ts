@@ -2,8 +2,10 @@
 // as the service-level integration tests open them, and a loopback canary that counts requests that should never be
 // made.
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 
 import { PubSubTransport } from '../../src/cloud/pubsub';
 import { GcsObjectStore } from '../../src/cloud/storage';
@@ -34,6 +36,33 @@ export function emulatorStore(): GcsObjectStore {
     apiEndpoint: requiredEnv('SKEIN_TEST_GCS_URL'),
     credentials: createTestServiceAccount({ projectId: PROJECT_ID }).credentials,
   });
+}
+
+/** Where {@link plantSecrets} put the secret: what a hostile manifest names to try to read it. */
+export interface PlantedSecrets {
+  /** A fresh bucket holding the secret at `keys/<file name>`; outside every bucket the side under test allows. */
+  readonly bucket: string;
+  /** `<workDir>/home/.keys`, holding the secret at `<file name>`; outside every allowed local root. */
+  readonly victimDirectory: string;
+}
+
+/**
+ * Plants `secret` where the side under test must never read it: in a bucket of its own on the GCS-compatible server
+ * and in a local directory under `workDir`, both in a file named `fileName`.
+ */
+export async function plantSecrets(
+  store: GcsObjectStore,
+  workDir: string,
+  fileName: string,
+  secret: string,
+): Promise<PlantedSecrets> {
+  const bucket = `secrets-${randomUUID().slice(0, 8)}`;
+  await store.storage.createBucket(bucket);
+  await store.upload(`gs://${bucket}/keys/${fileName}`, secret);
+  const victimDirectory = join(workDir, 'home', '.keys');
+  mkdirSync(victimDirectory, { recursive: true });
+  writeFileSync(join(victimDirectory, fileName), secret);
+  return { bucket, victimDirectory };
 }
 
 /** A loopback HTTP server standing where a hostile location points: any request to it is a request that leaked. */

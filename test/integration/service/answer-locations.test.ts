@@ -24,7 +24,7 @@ import { BucketNotAllowed, LocalPathNotAllowed, UrlHostNotAllowed } from '../../
 import { Runner, Service } from '../../../src/service';
 import type { Analysis } from '../../../src/service';
 import { Child } from '../../../src/service/child';
-import { emulatorStore, emulatorTopic, startCanary } from '../../helpers/emulated-components';
+import { emulatorStore, emulatorTopic, plantSecrets, startCanary } from '../../helpers/emulated-components';
 import type { Canary } from '../../helpers/emulated-components';
 
 const PARENT = 'acme/parent:1.0.0';
@@ -49,15 +49,10 @@ describe('Child: answer manifest locations (Pub/Sub emulator and GCS server)', (
     transport = await emulatorTopic('it-answer-locations');
     store = emulatorStore();
     outputs = `outputs-${randomUUID().slice(0, 8)}`;
-    secrets = `secrets-${randomUUID().slice(0, 8)}`;
     await store.storage.createBucket(outputs);
-    await store.storage.createBucket(secrets);
-    await store.upload(`gs://${secrets}/keys/parent.key`, SECRET);
 
     workDir = mkdtempSync(join(tmpdir(), 'skein-answer-locations-it-'));
-    victimDirectory = join(workDir, 'home', '.keys');
-    mkdirSync(victimDirectory, { recursive: true });
-    writeFileSync(join(victimDirectory, 'parent.key'), SECRET);
+    ({ bucket: secrets, victimDirectory } = await plantSecrets(store, workDir, 'parent.key', SECRET));
 
     canary = await startCanary();
 

@@ -23,7 +23,7 @@ import { CloudStorageBucketNotFound, FileLocationError, UrlHostNotAllowed } from
 import { Runner, Service } from '../../../src/service';
 import type { Analysis } from '../../../src/service';
 import { Child } from '../../../src/service/child';
-import { emulatorStore, emulatorTopic, startCanary } from '../../helpers/emulated-components';
+import { emulatorStore, emulatorTopic, plantSecrets, startCanary } from '../../helpers/emulated-components';
 import type { Canary } from '../../helpers/emulated-components';
 import { waitFor } from '../../helpers/wait-for';
 
@@ -47,15 +47,10 @@ describe('Service: input manifest locations (Pub/Sub emulator and GCS server)', 
     transport = await emulatorTopic('it-locations');
     store = emulatorStore();
     inputs = `inputs-${randomUUID().slice(0, 8)}`;
-    secrets = `secrets-${randomUUID().slice(0, 8)}`;
     await store.storage.createBucket(inputs);
-    await store.storage.createBucket(secrets);
-    await store.upload(`gs://${secrets}/keys/service.key`, SECRET);
 
     workDir = mkdtempSync(join(tmpdir(), 'skein-locations-it-'));
-    victimDirectory = join(workDir, 'home', '.keys');
-    mkdirSync(victimDirectory, { recursive: true });
-    writeFileSync(join(victimDirectory, 'service.key'), SECRET);
+    ({ bucket: secrets, victimDirectory } = await plantSecrets(store, workDir, 'service.key', SECRET));
     mkdirSync(join(workDir, 'allowed'));
     symlinkSync(victimDirectory, join(workDir, 'allowed', 'escape'));
 
