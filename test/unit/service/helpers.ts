@@ -17,6 +17,7 @@ import {
 import type { QuestionAttributesParams, QuestionContent, RecordedEvent, ServiceEvent } from '../../../src/core/events';
 import { createLogger, Diagnostics } from '../../../src/service';
 import type { Clock, TimerHandle } from '../../../src/service';
+import { downloadDiagnostics } from '../../../src/service/diagnostics-download';
 import { waitFor as waitUntil } from '../../helpers/wait-for';
 
 export const TOPIC = 'main.octue.twined.services';
@@ -151,4 +152,30 @@ export function diagnosticsWithDataset(
     logger: createLogger(),
   });
   return { diagnostics, dataset };
+}
+
+/** A question's diagnostics saved in Octue's layout, as {@link downloadOctueQuestion} stores them. */
+export const OCTUE_QUESTION = 'gs://diagnostics-bucket/octue/q1';
+/** The one input dataset under {@link OCTUE_QUESTION}: `speeds.csv`, holding `speed\n3\n`. */
+export const OCTUE_WIND_DATASET = `${OCTUE_QUESTION}/input_manifest_datasets/wind`;
+
+/**
+ * Stores {@link OCTUE_QUESTION} (its wind dataset and `inputManifest` as its input manifest, text as given so that a
+ * test can write keys JSON.stringify would not) and downloads it with its datasets.
+ * @returns The local directory of the question (`…/q1`).
+ */
+export async function downloadOctueQuestion(
+  temp: ReturnType<typeof temporaryStore>,
+  inputManifest: string,
+): Promise<string> {
+  await temp.store.upload(`${OCTUE_WIND_DATASET}/speeds.csv`, 'speed\n3\n');
+  await temp.store.upload(`${OCTUE_QUESTION}/input_manifest.json`, inputManifest);
+  const local = join(temp.root, 'octue');
+  await downloadDiagnostics({
+    objectStore: temp.store,
+    cloudPath: OCTUE_QUESTION,
+    localPath: local,
+    downloadDatasets: true,
+  });
+  return join(local, 'q1');
 }
