@@ -9,14 +9,9 @@ import { GcsObjectStore } from '../../../src/cloud/storage';
 import { createTestServiceAccount } from '../../../src/emulators/service-account';
 import { createLogger, Diagnostics } from '../../../src/service';
 import { skein } from './helpers';
+import { requiredEnv } from '../../helpers/pubsub-emulator-host';
 
 const PROJECT_ID = 'demo-skein';
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set; run this through the integration project.`);
-  return value;
-}
 
 function listFiles(directory: string, prefix = ''): string[] {
   return readdirSync(directory, { withFileTypes: true })
@@ -31,7 +26,7 @@ function listFiles(directory: string, prefix = ''): string[] {
 describe('Command: skein question diagnostics', () => {
   const temp = mkdtempSync(join(tmpdir(), 'skein-cli-diagnostics-'));
   const questionUuid = randomUUID();
-  const gcsUrl = required('SKEIN_TEST_GCS_URL');
+  const gcsUrl = requiredEnv('SKEIN_TEST_GCS_URL');
   let cloudPath: string;
 
   beforeAll(async () => {

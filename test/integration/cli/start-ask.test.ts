@@ -10,16 +10,11 @@ import { childSubscription } from '../../../src/core/topology';
 import { Child } from '../../../src/service/child';
 import { ChildEmulator } from '../../../src/service/child-emulator';
 import { SQUARE_SERVICE, SkeinProcess, skein } from './helpers';
+import { requiredEnv } from '../../helpers/pubsub-emulator-host';
 
 const PROJECT_ID = 'demo-skein';
 const SERVICE_ID = 'skein-test/square:1.0.0';
 const CONFIG = join(SQUARE_SERVICE, 'octue.yaml');
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set; run this through the integration project.`);
-  return value;
-}
 
 describe('Commands: skein start and skein ask (Pub/Sub emulator)', () => {
   const temp = mkdtempSync(join(tmpdir(), 'skein-cli-start-'));
@@ -38,7 +33,7 @@ describe('Commands: skein start and skein ask (Pub/Sub emulator)', () => {
     transport = new PubSubTransport({
       projectId: PROJECT_ID,
       topicName: topic,
-      apiEndpoint: required('PUBSUB_EMULATOR_HOST'),
+      apiEndpoint: requiredEnv('PUBSUB_EMULATOR_HOST'),
     });
     await transport.ensureTopic();
     server = new SkeinProcess(['start', '-c', CONFIG, '--revision-tag', '1.0.0', '--json'], { env });

@@ -13,6 +13,8 @@ import { childSubscription } from '../../../src/core/topology';
 import { createTestServiceAccount } from '../../../src/emulators/service-account';
 import { Child } from '../../../src/service/child';
 import type { ChildOptions } from '../../../src/service/child';
+import { requiredEnv } from '../../helpers/pubsub-emulator-host';
+import { waitFor as waitUntil } from '../../helpers/wait-for';
 import { startFunction } from './function-server';
 import type { RunningFunction } from './function-server';
 
@@ -23,19 +25,9 @@ export const PARENT_ID = 'skein-tests/parent:1.0.0';
 export const CSV_STATS_ID = 'skein-examples/csv-stats:0.1.0';
 export const AGGREGATOR_ID = 'skein-examples/aggregator:0.1.0';
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set; run this through the integration project.`);
-  return value;
-}
-
-/** Waits until `predicate` holds, polling; fails after `timeoutMs` with `what` in the message. */
-export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((wait) => setTimeout(wait, 25));
-  }
+/** Waits until `predicate` holds, polling; fails after `timeoutMs` (default a minute: functions start slowly). */
+export function waitFor(predicate: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  return waitUntil(predicate, what, timeoutMs, 25);
 }
 
 /** Where a {@link FunctionNetwork}'s topic lives. */
@@ -67,13 +59,13 @@ export class FunctionNetwork {
     this.transport = new PubSubTransport({
       projectId: this.projectId,
       topicName: this.topicName,
-      apiEndpoint: required('PUBSUB_EMULATOR_HOST'),
+      apiEndpoint: requiredEnv('PUBSUB_EMULATOR_HOST'),
     });
     const account = createTestServiceAccount({ projectId: PROJECT_ID });
     this.keyFile = account.writeKeyFile(this.workDir);
     this.store = new GcsObjectStore({
       projectId: PROJECT_ID,
-      apiEndpoint: required('SKEIN_TEST_GCS_URL'),
+      apiEndpoint: requiredEnv('SKEIN_TEST_GCS_URL'),
       credentials: account.credentials,
     });
   }
@@ -95,8 +87,8 @@ export class FunctionNetwork {
    */
   functionEnv(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
     return {
-      PUBSUB_EMULATOR_HOST: required('PUBSUB_EMULATOR_HOST'),
-      STORAGE_EMULATOR_HOST: required('SKEIN_TEST_GCS_URL'),
+      PUBSUB_EMULATOR_HOST: requiredEnv('PUBSUB_EMULATOR_HOST'),
+      STORAGE_EMULATOR_HOST: requiredEnv('SKEIN_TEST_GCS_URL'),
       GOOGLE_APPLICATION_CREDENTIALS: this.keyFile,
       METADATA_SERVER_DETECTION: 'none',
       GOOGLE_CLOUD_PROJECT: this.projectId,

@@ -4,15 +4,12 @@
 // served child answering with datasets signed by the storage endpoint is still read.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { PubSubTransport } from '../../../src/cloud/pubsub';
-import { GcsObjectStore } from '../../../src/cloud/storage';
+import type { PubSubTransport } from '../../../src/cloud/pubsub';
+import type { GcsObjectStore } from '../../../src/cloud/storage';
 import {
   decodeAttributes,
   encodeAttributes,
@@ -23,23 +20,17 @@ import {
 import type { QuestionAttributes } from '../../../src/core/events';
 import { Dataset } from '../../../src/core/resources';
 import { childSubscription } from '../../../src/core/topology';
-import { createTestServiceAccount } from '../../../src/emulators/service-account';
 import { BucketNotAllowed, LocalPathNotAllowed, UrlHostNotAllowed } from '../../../src/errors';
 import { Runner, Service } from '../../../src/service';
 import type { Analysis } from '../../../src/service';
 import { Child } from '../../../src/service/child';
+import { emulatorStore, emulatorTopic, plantSecrets, startCanary } from '../../helpers/emulated-components';
+import type { Canary } from '../../helpers/emulated-components';
 
-const PROJECT_ID = 'demo-skein';
 const PARENT = 'acme/parent:1.0.0';
 const HOSTILE = 'acme/hostile-child:1.0.0';
 const HONEST = 'acme/honest-child:1.0.0';
 const SECRET = 'PRIVATE KEY of the parent';
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set; run this through the integration project.`);
-  return value;
-}
 
 describe('Child: answer manifest locations (Pub/Sub emulator and GCS server)', () => {
   let transport: PubSubTransport;
@@ -48,44 +39,22 @@ describe('Child: answer manifest locations (Pub/Sub emulator and GCS server)', (
   let secrets: string;
   let workDir: string;
   let victimDirectory: string;
-  let canary: Server;
-  let canaryUrl: string;
-  let canaryHits = 0;
+  let canary: Canary;
   // What the hostile child names in its next answer's output manifest.
   let hostileSummary: unknown;
   const stop = new AbortController();
   let serving: Promise<void>;
 
   beforeAll(async () => {
-    transport = new PubSubTransport({
-      projectId: PROJECT_ID,
-      topicName: `it-answer-locations-${randomUUID().slice(0, 8)}`,
-      apiEndpoint: required('PUBSUB_EMULATOR_HOST'),
-    });
-    await transport.ensureTopic();
-    store = new GcsObjectStore({
-      projectId: PROJECT_ID,
-      apiEndpoint: required('SKEIN_TEST_GCS_URL'),
-      credentials: createTestServiceAccount({ projectId: PROJECT_ID }).credentials,
-    });
+    transport = await emulatorTopic('it-answer-locations');
+    store = emulatorStore();
     outputs = `outputs-${randomUUID().slice(0, 8)}`;
-    secrets = `secrets-${randomUUID().slice(0, 8)}`;
     await store.storage.createBucket(outputs);
-    await store.storage.createBucket(secrets);
-    await store.upload(`gs://${secrets}/keys/parent.key`, SECRET);
 
     workDir = mkdtempSync(join(tmpdir(), 'skein-answer-locations-it-'));
-    victimDirectory = join(workDir, 'home', '.keys');
-    mkdirSync(victimDirectory, { recursive: true });
-    writeFileSync(join(victimDirectory, 'parent.key'), SECRET);
+    ({ bucket: secrets, victimDirectory } = await plantSecrets(store, workDir, 'parent.key', SECRET));
 
-    canary = createServer((_request, response) => {
-      canaryHits += 1;
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ files: [] }));
-    });
-    await new Promise<void>((resolve) => canary.listen(0, '127.0.0.1', resolve));
-    canaryUrl = `http://127.0.0.1:${(canary.address() as AddressInfo).port}`;
+    canary = await startCanary();
 
     // The hostile child: a raw subscriber answering every question with whatever `hostileSummary` holds.
     const spec = childSubscription(HOSTILE);
@@ -128,7 +97,7 @@ describe('Child: answer manifest locations (Pub/Sub emulator and GCS server)', (
   afterAll(async () => {
     stop.abort();
     await serving;
-    await new Promise((resolve) => canary.close(resolve));
+    await canary.close();
     await transport.deleteSubscription(childSubscription(HOSTILE).name).catch(() => undefined);
     await transport.deleteTopic();
     await transport.close();
@@ -149,7 +118,7 @@ describe('Child: answer manifest locations (Pub/Sub emulator and GCS server)', (
   it.each([
     ['an absolute path', LocalPathNotAllowed, () => victimDirectory],
     ['a file:// URL', LocalPathNotAllowed, () => pathToFileURL(join(victimDirectory, 'parent.key')).href],
-    ['an http:// URL to the loopback canary', UrlHostNotAllowed, () => `${canaryUrl}/.signed_metadata_files/x`],
+    ['an http:// URL to the loopback canary', UrlHostNotAllowed, () => `${canary.url}/.signed_metadata_files/x`],
     ['a gs:// path outside the allowed buckets', BucketNotAllowed, () => `gs://${secrets}/keys`],
   ])('rejects an answer naming %s with its typed error, requesting nothing', async (_, type, location) => {
     hostileSummary = location();
@@ -160,7 +129,7 @@ describe('Child: answer manifest locations (Pub/Sub emulator and GCS server)', (
     await expect(asking).rejects.toThrow(type);
     await expect(asking).rejects.not.toThrow(SECRET);
     await child.close();
-    expect(canaryHits).toBe(0);
+    expect(canary.hits()).toBe(0);
   });
 
   it('reads an answer whose datasets are signed by the storage endpoint', async () => {

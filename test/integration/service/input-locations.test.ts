@@ -3,15 +3,12 @@
 // loopback canary counts every request the service (or the parent) makes to it.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { PubSubTransport } from '../../../src/cloud/pubsub';
-import { GcsObjectStore } from '../../../src/cloud/storage';
+import type { PubSubTransport } from '../../../src/cloud/pubsub';
+import type { GcsObjectStore } from '../../../src/cloud/storage';
 import {
   encodeAttributes,
   makeQuestionAttributes,
@@ -22,30 +19,17 @@ import {
 import type { ServiceEvent } from '../../../src/core/events';
 import { Dataset } from '../../../src/core/resources';
 import { answerSubscription } from '../../../src/core/topology';
-import { createTestServiceAccount } from '../../../src/emulators/service-account';
 import { CloudStorageBucketNotFound, FileLocationError, UrlHostNotAllowed } from '../../../src/errors';
 import { Runner, Service } from '../../../src/service';
 import type { Analysis } from '../../../src/service';
 import { Child } from '../../../src/service/child';
+import { emulatorStore, emulatorTopic, plantSecrets, startCanary } from '../../helpers/emulated-components';
+import type { Canary } from '../../helpers/emulated-components';
+import { waitFor } from '../../helpers/wait-for';
 
-const PROJECT_ID = 'demo-skein';
 const PARENT = 'acme/parent:1.0.0';
 const CHILD = 'acme/location-checked:1.0.0';
 const SECRET = 'PRIVATE KEY of the service';
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set; run this through the integration project.`);
-  return value;
-}
-
-async function waitFor(predicate: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('Service: input manifest locations (Pub/Sub emulator and GCS server)', () => {
   let transport: PubSubTransport;
@@ -54,46 +38,23 @@ describe('Service: input manifest locations (Pub/Sub emulator and GCS server)', 
   let secrets: string;
   let workDir: string;
   let victimDirectory: string;
-  let canary: Server;
-  let canaryUrl: string;
-  let canaryHits = 0;
+  let canary: Canary;
   let appRuns = 0;
   const stop = new AbortController();
   let serving: Promise<void>;
 
   beforeAll(async () => {
-    transport = new PubSubTransport({
-      projectId: PROJECT_ID,
-      topicName: `it-locations-${randomUUID().slice(0, 8)}`,
-      apiEndpoint: required('PUBSUB_EMULATOR_HOST'),
-    });
-    await transport.ensureTopic();
-    const account = createTestServiceAccount({ projectId: PROJECT_ID });
-    store = new GcsObjectStore({
-      projectId: PROJECT_ID,
-      apiEndpoint: required('SKEIN_TEST_GCS_URL'),
-      credentials: account.credentials,
-    });
+    transport = await emulatorTopic('it-locations');
+    store = emulatorStore();
     inputs = `inputs-${randomUUID().slice(0, 8)}`;
-    secrets = `secrets-${randomUUID().slice(0, 8)}`;
     await store.storage.createBucket(inputs);
-    await store.storage.createBucket(secrets);
-    await store.upload(`gs://${secrets}/keys/service.key`, SECRET);
 
     workDir = mkdtempSync(join(tmpdir(), 'skein-locations-it-'));
-    victimDirectory = join(workDir, 'home', '.keys');
-    mkdirSync(victimDirectory, { recursive: true });
-    writeFileSync(join(victimDirectory, 'service.key'), SECRET);
+    ({ bucket: secrets, victimDirectory } = await plantSecrets(store, workDir, 'service.key', SECRET));
     mkdirSync(join(workDir, 'allowed'));
     symlinkSync(victimDirectory, join(workDir, 'allowed', 'escape'));
 
-    canary = createServer((request, response) => {
-      canaryHits += 1;
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ files: [] }));
-    });
-    await new Promise<void>((resolve) => canary.listen(0, '127.0.0.1', resolve));
-    canaryUrl = `http://127.0.0.1:${(canary.address() as AddressInfo).port}`;
+    canary = await startCanary();
 
     const runner = new Runner({
       app: async (analysis: Analysis) => {
@@ -118,7 +79,7 @@ describe('Service: input manifest locations (Pub/Sub emulator and GCS server)', 
   afterAll(async () => {
     stop.abort();
     await serving;
-    await new Promise((resolve) => canary.close(resolve));
+    await canary.close();
     await transport.deleteTopic();
     await transport.close();
     rmSync(workDir, { recursive: true, force: true });
@@ -160,7 +121,7 @@ describe('Service: input manifest locations (Pub/Sub emulator and GCS server)', 
     ['a relative ../ path', 'LocalPathNotAllowed', () => relative(process.cwd(), victimDirectory)],
     ['a symlink escaping the allowed root', 'LocalPathNotAllowed', () => join(workDir, 'allowed', 'escape')],
     ['a file:// URL', 'LocalPathNotAllowed', () => pathToFileURL(join(victimDirectory, 'service.key')).href],
-    ['an http:// URL to the loopback canary', 'UrlHostNotAllowed', () => `${canaryUrl}/.signed_metadata_files/x`],
+    ['an http:// URL to the loopback canary', 'UrlHostNotAllowed', () => `${canary.url}/.signed_metadata_files/x`],
     ['a gs:// path outside the allowed buckets', 'BucketNotAllowed', () => `gs://${secrets}/keys`],
   ])('answers a question naming %s with %s, reading and uploading nothing', async (_, type, location) => {
     const events = await askRaw(manifest(location()));
@@ -170,28 +131,28 @@ describe('Service: input manifest locations (Pub/Sub emulator and GCS server)', 
     expect(exception.exception_message).not.toContain(SECRET);
     expect(events.some((e) => e.kind === 'result')).toBe(false);
     expect(appRuns).toBe(0);
-    expect(canaryHits).toBe(0);
+    expect(canary.hits()).toBe(0);
     expect(await diagnosticsSaved()).toBe(0);
   });
 
   it('names the canary host in the UrlHostNotAllowed message', async () => {
-    const events = await askRaw(manifest(`${canaryUrl}/data`));
+    const events = await askRaw(manifest(`${canary.url}/data`));
 
     const exception = events.find((e) => e.kind === 'exception') as Extract<ServiceEvent, { kind: 'exception' }>;
-    expect(exception.exception_message).toContain(`'${new URL(canaryUrl).host}'`);
-    expect(canaryHits).toBe(0);
+    expect(exception.exception_message).toContain(`'${new URL(canary.url).host}'`);
+    expect(canary.hits()).toBe(0);
   });
 
   it('refuses on the parent side too: file:// is local, and an unsigned URL is never fetched', async () => {
     const child = new Child({ id: CHILD, transport, parentSruid: PARENT, objectStore: store });
 
     const local = child.ask({ inputManifest: manifest(pathToFileURL(victimDirectory).href) as never, timeout: 30 });
-    const remote = child.ask({ inputManifest: manifest(`${canaryUrl}/data`) as never, timeout: 30 });
+    const remote = child.ask({ inputManifest: manifest(`${canary.url}/data`) as never, timeout: 30 });
 
     await expect(local).rejects.toThrow(FileLocationError);
     await expect(remote).rejects.toThrow(UrlHostNotAllowed);
     await child.close();
-    expect(canaryHits).toBe(0);
+    expect(canary.hits()).toBe(0);
     expect(appRuns).toBe(0);
   });
 

@@ -113,14 +113,8 @@ describe('Class: Service (a process killed mid-analysis)', () => {
     });
     await child.close();
     const exitCode = await survivor.stop();
-    // Everything published on the question's ordering key before this sentinel has been read once it arrives.
-    const sentinel = await topic.publishRaw({
-      data: Buffer.from('sentinel'),
-      attributes: {},
-      orderingKey: questionUuid,
-    });
-    await reader.waitForMessage(sentinel);
-    await reader.close();
+    // Everything published on the question's ordering key before the sentinel has been read once it arrives.
+    await reader.readThrough(topic, questionUuid);
 
     // Assess: the survivor answered, after running the analysis once, and there was one result in all.
     const results = reader.messages.filter(

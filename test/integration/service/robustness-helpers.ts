@@ -12,6 +12,7 @@ import type { Message, Subscription } from '@google-cloud/pubsub';
 import { PubSubTransport } from '../../../src/cloud/pubsub';
 import type { Service } from '../../../src/service';
 import { emulatorHost } from '../../helpers/pubsub-emulator-host';
+import { waitFor as waitUntil } from '../../helpers/wait-for';
 
 export const PROJECT_ID = 'demo-skein';
 export const PARENT = 'acme/robust-parent:1.0.0';
@@ -20,12 +21,8 @@ export const PARENT = 'acme/robust-parent:1.0.0';
 export const WAIT_LIMIT_MS = 20_000;
 
 /** Waits until `predicate` holds, polling; fails with `what` in the message after {@link WAIT_LIMIT_MS}. */
-export async function waitFor(predicate: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + WAIT_LIMIT_MS;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+export function waitFor(predicate: () => boolean, what: string): Promise<void> {
+  return waitUntil(predicate, what, WAIT_LIMIT_MS);
 }
 
 /** A fresh services topic with a transport on it and an admin client (the official one) for raw operations. */
@@ -118,6 +115,20 @@ export class RawReader {
    */
   async waitForMessage(id: string): Promise<void> {
     await waitFor(() => this.messages.some((message) => message.id === id), `the message ${id}`);
+  }
+
+  /**
+   * Reads everything published under `orderingKey` so far, then stops: publishes a sentinel on the key, waits for it
+   * (every earlier message on the key has been delivered by then) and closes.
+   * @param topic - The topic the reader's subscription is on.
+   * @param orderingKey - The key, e.g. a question's UUID.
+   * @returns The sentinel's message id (the reader has recorded it too).
+   */
+  async readThrough(topic: TestTopic, orderingKey: string): Promise<string> {
+    const sentinel = await topic.publishRaw({ data: Buffer.from('sentinel'), attributes: {}, orderingKey });
+    await this.waitForMessage(sentinel);
+    await this.close();
+    return sentinel;
   }
 
   /** Stops reading and deletes the subscription. */

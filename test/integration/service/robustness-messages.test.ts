@@ -71,10 +71,8 @@ describe('Class: Service (malformed and oversized messages over the Pub/Sub emul
       await child.close();
       await served.stop();
       // Nothing malformed may be left on the service's subscription: read it after a sentinel on the same key.
-      const sentinel = await topic.publishRaw({ data: Buffer.from('sentinel'), attributes: {}, orderingKey });
       const leftOver = RawReader.read(topic.admin.subscription(served.subscriptionName));
-      await leftOver.waitForMessage(sentinel);
-      await leftOver.close();
+      await leftOver.readThrough(topic, orderingKey);
 
       // Assess
       expect(answer.outputValues).toEqual({ echo: { n: 2 } });
@@ -212,14 +210,8 @@ describe('Class: Child (oversized questions over the Pub/Sub emulator)', () => {
         .catch((caught: unknown) => caught);
       const [subscriptions] = await topic.admin.topic(topic.name).getSubscriptions();
       await child.close();
-      // Anything published for the question would come before this, its ordering key being the question's.
-      const sentinel = await topic.publishRaw({
-        data: Buffer.from('sentinel'),
-        attributes: {},
-        orderingKey: questionUuid,
-      });
-      await reader.waitForMessage(sentinel);
-      await reader.close();
+      // Anything published for the question would come before the sentinel, its ordering key being the question's.
+      const sentinel = await reader.readThrough(topic, questionUuid);
 
       // Assess
       expect(error).toBeInstanceOf(MessageTooLarge);

@@ -164,13 +164,7 @@ describe('Class: Service (retries and redelivery over the Pub/Sub emulator and G
       const result = await child.ask({ inputValues: {}, questionUuid, maxRetries: 1, raiseErrors: false, timeout: 30 });
       await child.close();
       await served.stop();
-      const sentinel = await topic.publishRaw({
-        data: Buffer.from('sentinel'),
-        attributes: {},
-        orderingKey: questionUuid,
-      });
-      await reader.waitForMessage(sentinel);
-      await reader.close();
+      await reader.readThrough(topic, questionUuid);
 
       // Assess
       expect(result.answer).toMatchObject({ outputValues: { run: 2 } });

@@ -3,27 +3,18 @@
 // an echo child (which knows no secrets and sends it back), so the diagnostics' record of that question holds it.
 import { randomUUID } from 'node:crypto';
 
-import { PubSubTransport } from '../../../src/cloud/pubsub';
-import { GcsObjectStore } from '../../../src/cloud/storage';
 import { REDACTED } from '../../../src/core/redaction';
-import { createTestServiceAccount } from '../../../src/emulators/service-account';
 import { createLogger, memoryLogSink, Runner, Service } from '../../../src/service';
 import type { Analysis, SkeinLogEntry } from '../../../src/service';
 import { Child, childFactory } from '../../../src/service/child';
+import { emulatorStore, emulatorTopic, PROJECT_ID } from '../../helpers/emulated-components';
 
-const PROJECT_ID = 'demo-skein';
 const PARENT = 'acme/parent:1.0.0';
 const SERVICE = 'acme/keyed-it:1.0.0';
 const ECHO = 'acme/echo-it:1.0.0';
 const SECRET = 'it-Secret-Token-7c1d"quoted"';
 // The secret's plain run: found in any form (raw, escaped, URL-encoded) or part.
 const NEEDLE = 'it-Secret-Token-7c1d';
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set; run this through the integration project.`);
-  return value;
-}
 
 function logText(entries: readonly SkeinLogEntry[]): string {
   return JSON.stringify(entries.map((entry) => [entry.message, entry.args, (entry.error as Error | undefined)?.stack]));
@@ -32,17 +23,8 @@ function logText(entries: readonly SkeinLogEntry[]): string {
 describe('Secrets of the credentials strand (Pub/Sub emulator and GCS server)', () => {
   it('are in no event the parent receives, no log line and no diagnostics object after a crash', async () => {
     // Prepare
-    const transport = new PubSubTransport({
-      projectId: PROJECT_ID,
-      topicName: `it-secrets-${randomUUID().slice(0, 8)}`,
-      apiEndpoint: required('PUBSUB_EMULATOR_HOST'),
-    });
-    await transport.ensureTopic();
-    const store = new GcsObjectStore({
-      projectId: PROJECT_ID,
-      apiEndpoint: required('SKEIN_TEST_GCS_URL'),
-      credentials: createTestServiceAccount({ projectId: PROJECT_ID }).credentials,
-    });
+    const transport = await emulatorTopic('it-secrets');
+    const store = emulatorStore();
     const bucket = `secrets-it-${randomUUID().slice(0, 8)}`;
     await store.storage.createBucket(bucket);
     const seen: string[] = [];

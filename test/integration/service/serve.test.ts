@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { PubSubTransport } from '../../../src/cloud/pubsub';
-import { GcsObjectStore } from '../../../src/cloud/storage';
+import type { PubSubTransport } from '../../../src/cloud/pubsub';
+import type { GcsObjectStore } from '../../../src/cloud/storage';
 import {
   decodeAttributes,
   encodeAttributes,
@@ -18,27 +18,13 @@ import {
 import type { RecordedEvent, ServiceEvent } from '../../../src/core/events';
 import { Dataset, Manifest } from '../../../src/core/resources';
 import { answerSubscription } from '../../../src/core/topology';
-import { createTestServiceAccount } from '../../../src/emulators/service-account';
 import { Runner, Service } from '../../../src/service';
 import type { Analysis } from '../../../src/service';
+import { emulatorStore, emulatorTopic } from '../../helpers/emulated-components';
+import { waitFor } from '../../helpers/wait-for';
 
-const PROJECT_ID = 'demo-skein';
 const PARENT = 'acme/parent:1.0.0';
 const CHILD = 'acme/served-child:1.0.0';
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set; run this through the integration project.`);
-  return value;
-}
-
-async function waitFor(predicate: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('Class: Service (Pub/Sub emulator and GCS server)', () => {
   let transport: PubSubTransport;
@@ -47,18 +33,8 @@ describe('Class: Service (Pub/Sub emulator and GCS server)', () => {
   let workDir: string;
 
   beforeAll(async () => {
-    transport = new PubSubTransport({
-      projectId: PROJECT_ID,
-      topicName: `it-services-${randomUUID().slice(0, 8)}`,
-      apiEndpoint: required('PUBSUB_EMULATOR_HOST'),
-    });
-    await transport.ensureTopic();
-    const account = createTestServiceAccount({ projectId: PROJECT_ID });
-    store = new GcsObjectStore({
-      projectId: PROJECT_ID,
-      apiEndpoint: required('SKEIN_TEST_GCS_URL'),
-      credentials: account.credentials,
-    });
+    transport = await emulatorTopic('it-services');
+    store = emulatorStore();
     bucket = `service-it-${randomUUID().slice(0, 8)}`;
     await store.storage.createBucket(bucket);
     workDir = mkdtempSync(join(tmpdir(), 'skein-service-it-'));

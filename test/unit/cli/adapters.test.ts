@@ -17,6 +17,7 @@ import {
 import type { ChildRecord } from '../../../src/core/twine';
 import { CloudLocationNotSpecified, LocalPathNotAllowed } from '../../../src/errors';
 import { Service } from '../../../src/service';
+import type { RunFunction } from '../../../src/service';
 import type { ChildPorts } from '../../../src/service/child';
 import type { QuestionAnswer } from '../../../src/service/event-handler';
 
@@ -100,21 +101,34 @@ describe('Module: cli/adapters', () => {
       backend: { name: 'GCPPubSubBackend', project_id: 'demo-skein' },
     };
 
-    it('makes the ports only when a child is first asked, once, and closes them', async () => {
-      // Prepare: a service answering in memory.
+    /** Serves the record's child in memory with `runFunction`; `stop` stops serving and closes its transport. */
+    async function serveChild(
+      runFunction: RunFunction,
+    ): Promise<{ broker: InMemoryBroker; stop: () => Promise<void> }> {
       const broker = new InMemoryBroker();
-      const serviceTransport = new InMemoryTransport({ topicName: TOPIC, broker });
-      await serviceTransport.ensureTopic();
-      const service = new Service({
-        serviceId: 'acme/square:1.0.0',
-        transport: serviceTransport,
-        runFunction: async ({ inputValues }) => ({ outputValues: { square: (inputValues as { n: number }).n ** 2 } }),
-      });
+      const transport = new InMemoryTransport({ topicName: TOPIC, broker });
+      await transport.ensureTopic();
+      const service = new Service({ serviceId: record.id, transport, runFunction });
       const controller = new AbortController();
       let serving: Promise<void> | undefined;
       await new Promise<void>((resolve) => {
         serving = service.serve({ signal: controller.signal, onReady: () => resolve() });
       });
+      return {
+        broker,
+        stop: async () => {
+          controller.abort();
+          await serving;
+          await transport.close();
+        },
+      };
+    }
+
+    it('makes the ports only when a child is first asked, once, and closes them', async () => {
+      // Prepare: a service answering in memory.
+      const { broker, stop } = await serveChild(async ({ inputValues }) => ({
+        outputValues: { square: (inputValues as { n: number }).n ** 2 },
+      }));
       let made = 0;
       let closed = 0;
       const children = new LazyChildren(
@@ -134,9 +148,7 @@ describe('Module: cli/adapters', () => {
       const madeBeforeAsking = made;
       const answers = await Promise.all([first.ask({ inputValues: { n: 3 } }), second.ask({ inputValues: { n: 4 } })]);
       await children.close();
-      controller.abort();
-      await serving;
-      await serviceTransport.close();
+      await stop();
 
       // Assess
       expect(madeBeforeAsking).toBe(0);
@@ -153,21 +165,9 @@ describe('Module: cli/adapters', () => {
       // Prepare: a service answering with a dataset in a local directory.
       const directory = mkdtempSync(join(tmpdir(), 'skein-lazy-children-'));
       writeFileSync(join(directory, 'square.csv'), 'square\n9\n');
-      const broker = new InMemoryBroker();
-      const serviceTransport = new InMemoryTransport({ topicName: TOPIC, broker });
-      await serviceTransport.ensureTopic();
-      const service = new Service({
-        serviceId: 'acme/square:1.0.0',
-        transport: serviceTransport,
-        runFunction: async () => ({
-          outputManifest: { id: '4a0d4d0c-7f0e-4f8e-9b1e-0a2b3c4d5e6f', datasets: { squares: directory } },
-        }),
-      });
-      const controller = new AbortController();
-      let serving: Promise<void> | undefined;
-      await new Promise<void>((resolve) => {
-        serving = service.serve({ signal: controller.signal, onReady: () => resolve() });
-      });
+      const { broker, stop } = await serveChild(async () => ({
+        outputManifest: { id: '4a0d4d0c-7f0e-4f8e-9b1e-0a2b3c4d5e6f', datasets: { squares: directory } },
+      }));
       const children = new LazyChildren(() => ({ transport: new InMemoryTransport({ topicName: TOPIC, broker }) }));
 
       // Act
@@ -181,9 +181,7 @@ describe('Module: cli/adapters', () => {
         await expect(refused.ask({})).rejects.toThrow(LocalPathNotAllowed);
       } finally {
         await children.close();
-        controller.abort();
-        await serving;
-        await serviceTransport.close();
+        await stop();
         rmSync(directory, { recursive: true, force: true });
       }
     });

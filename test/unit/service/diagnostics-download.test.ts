@@ -1,10 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { InvalidCloudPath, ObjectNotFound } from '../../../src/errors';
-import { createLogger, Diagnostics } from '../../../src/service';
 import { DIAGNOSTICS_DATA_FILES, downloadDiagnostics } from '../../../src/service/diagnostics-download';
-import { temporaryStore } from './helpers';
+import { diagnosticsWithDataset, downloadOctueQuestion, OCTUE_WIND_DATASET, temporaryStore } from './helpers';
 
 const ANALYSIS_ID = '0c7a9b5e-21b8-4c48-8d0e-4b0e2c7d7f51';
 
@@ -24,14 +23,7 @@ describe('Function: downloadDiagnostics', () => {
 
   beforeEach(async () => {
     temp = temporaryStore();
-    const dataset = join(temp.root, 'configuration-data');
-    mkdirSync(dataset);
-    writeFileSync(join(dataset, 'settings.txt'), 'fast');
-    const diagnostics = new Diagnostics({
-      cloudPath: 'gs://diagnostics-bucket/crashes',
-      objectStore: temp.store,
-      logger: createLogger(),
-    });
+    const { diagnostics, dataset } = diagnosticsWithDataset(temp, 'configuration-data');
     diagnostics.addData({
       analysisId: ANALYSIS_ID,
       configurationValues: { speed: 1 },
@@ -92,24 +84,15 @@ describe('Function: downloadDiagnostics', () => {
   });
 
   it('points a dataset primitive (Octue form) at its local copy, dropping its cloud file list', async () => {
-    const question = 'gs://diagnostics-bucket/octue/q1';
-    const datasetPath = `${question}/input_manifest_datasets/wind`;
-    await temp.store.upload(`${datasetPath}/speeds.csv`, 'speed\n3\n');
+    const datasetPath = OCTUE_WIND_DATASET;
     const manifest = {
       id: 'm',
       datasets: { wind: { id: 'd', name: 'wind', path: datasetPath, files: [`${datasetPath}/speeds.csv`] } },
     };
-    await temp.store.upload(`${question}/input_manifest.json`, JSON.stringify(manifest));
-    const local = join(temp.root, 'octue');
-    await downloadDiagnostics({
-      objectStore: temp.store,
-      cloudPath: question,
-      localPath: local,
-      downloadDatasets: true,
-    });
-    const copy = join(local, 'q1', 'input_manifest_datasets', 'wind');
+    const local = await downloadOctueQuestion(temp, JSON.stringify(manifest));
+    const copy = join(local, 'input_manifest_datasets', 'wind');
     expect(readFileSync(join(copy, 'speeds.csv'), 'utf8')).toBe('speed\n3\n');
-    const saved = JSON.parse(readFileSync(join(local, 'q1', 'input_manifest.json'), 'utf8')) as unknown;
+    const saved = JSON.parse(readFileSync(join(local, 'input_manifest.json'), 'utf8')) as unknown;
     expect(saved).toEqual({ id: 'm', datasets: { wind: { id: 'd', name: 'wind', path: copy } } });
   });
 

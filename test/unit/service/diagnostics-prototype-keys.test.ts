@@ -2,11 +2,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { Dataset } from '../../../src/core/resources';
-import { createLogger, Diagnostics } from '../../../src/service';
 import { loadFixtureFromDiagnostics } from '../../../src/service/child-emulator';
 import { downloadDiagnostics } from '../../../src/service/diagnostics-download';
 import { HOSTILE_KEYS_JSON, expectHostileKeysKeptAsData, objectPrototypePolluted } from '../../helpers/prototype-keys';
-import { temporaryStore } from './helpers';
+import { diagnosticsWithDataset, downloadOctueQuestion, OCTUE_WIND_DATASET, temporaryStore } from './helpers';
 
 const ANALYSIS_ID = '0c7a9b5e-21b8-4c48-8d0e-4b0e2c7d7f51';
 
@@ -28,14 +27,7 @@ describe('Diagnostics (prototype keys in the received question)', () => {
   });
 
   it('saves, downloads and reloads a dataset keyed __proto__ and values with the keys, losing nothing', async () => {
-    const dataset = join(temp.root, 'data');
-    mkdirSync(dataset);
-    writeFileSync(join(dataset, 'settings.txt'), 'fast');
-    const diagnostics = new Diagnostics({
-      cloudPath: 'gs://diagnostics-bucket/crashes',
-      objectStore: temp.store,
-      logger: createLogger(),
-    });
+    const { diagnostics, dataset } = diagnosticsWithDataset(temp, 'data');
     diagnostics.addData({
       analysisId: ANALYSIS_ID,
       configurationValues: JSON.parse(HOSTILE_KEYS_JSON),
@@ -75,29 +67,16 @@ describe('Diagnostics (prototype keys in the received question)', () => {
   });
 
   it('downloads a stored manifest whose dataset is keyed __proto__ and points that key at the local copy', async () => {
-    const question = 'gs://diagnostics-bucket/octue/q1';
-    const datasetPath = `${question}/input_manifest_datasets/wind`;
-    await temp.store.upload(`${datasetPath}/speeds.csv`, 'speed\n3\n');
-    await temp.store.upload(
-      `${question}/input_manifest.json`,
-      `{"id": "${ANALYSIS_ID}", "datasets": {"__proto__": {"path": "${datasetPath}", "files": []}}}`,
+    const local = await downloadOctueQuestion(
+      temp,
+      `{"id": "${ANALYSIS_ID}", "datasets": {"__proto__": {"path": "${OCTUE_WIND_DATASET}", "files": []}}}`,
     );
-    const local = join(temp.root, 'octue');
 
-    await downloadDiagnostics({
-      objectStore: temp.store,
-      cloudPath: question,
-      localPath: local,
-      downloadDatasets: true,
-    });
-
-    const rewritten = JSON.parse(readFileSync(join(local, 'q1', 'input_manifest.json'), 'utf8')) as {
+    const rewritten = JSON.parse(readFileSync(join(local, 'input_manifest.json'), 'utf8')) as {
       datasets: object;
     };
     expect(Object.keys(rewritten.datasets)).toEqual(['__proto__']);
-    expect(own(own(rewritten.datasets, '__proto__'), 'path')).toBe(
-      join(local, 'q1', 'input_manifest_datasets', 'wind'),
-    );
+    expect(own(own(rewritten.datasets, '__proto__'), 'path')).toBe(join(local, 'input_manifest_datasets', 'wind'));
   });
 
   it('loads a local diagnostics manifest whose dataset is keyed __proto__ as an ordinary dataset', async () => {

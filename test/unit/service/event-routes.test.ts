@@ -27,21 +27,27 @@ function recordingRoute(fail = false): EventRoute & { received: RoutedEvent[] } 
   };
 }
 
+/** A service on the network with `route`, whose run function records what it is given and answers nothing. */
+function recordingService(route: EventRoute): { service: Service; runs: RunParams[] } {
+  const runs: RunParams[] = [];
+  const service = new Service({
+    serviceId: CHILD,
+    transport: network.transport,
+    runFunction: async (params) => {
+      runs.push(params);
+      return {};
+    },
+    eventRoutes: [route],
+  });
+  return { service, runs };
+}
+
 describe('Class: Service', () => {
   describe('Method: answer (event routes)', () => {
     it('hands a matching message to its route and acknowledges it instead of reading it as a question', async () => {
       // Prepare
       const route = recordingRoute();
-      const runs: RunParams[] = [];
-      const service = new Service({
-        serviceId: CHILD,
-        transport: network.transport,
-        runFunction: async (params) => {
-          runs.push(params);
-          return {};
-        },
-        eventRoutes: [route],
-      });
+      const { service, runs } = recordingService(route);
       const settled: string[] = [];
       const message = {
         data: Buffer.from('{"x":1}'),
@@ -86,16 +92,7 @@ describe('Class: Service', () => {
 
     it('passes a question`s well-formed skein_ attributes to the run function and drops the rest', async () => {
       // Prepare
-      const runs: RunParams[] = [];
-      const service = new Service({
-        serviceId: CHILD,
-        transport: network.transport,
-        runFunction: async (params) => {
-          runs.push(params);
-          return {};
-        },
-        eventRoutes: [recordingRoute()],
-      });
+      const { service, runs } = recordingService(recordingRoute());
       const message = questionMessage({}, { forwardLogs: false });
       Object.assign(message.attributes, { skein_federation_0: '{"a":1}', skein_BAD: 'x', other: 'y' });
 

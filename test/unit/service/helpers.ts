@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,7 +15,10 @@ import {
   serialiseEventData,
 } from '../../../src/core/events';
 import type { QuestionAttributesParams, QuestionContent, RecordedEvent, ServiceEvent } from '../../../src/core/events';
+import { createLogger, Diagnostics } from '../../../src/service';
 import type { Clock, TimerHandle } from '../../../src/service';
+import { downloadDiagnostics } from '../../../src/service/diagnostics-download';
+import { waitFor as waitUntil } from '../../helpers/wait-for';
 
 export const TOPIC = 'main.octue.twined.services';
 export const PARENT = 'acme/parent:1.0.0';
@@ -62,12 +65,9 @@ export class ManualClock implements Clock {
 export { deferred } from '../../helpers/deferred';
 
 /** Waits until `predicate` holds, polling; fails after `timeoutMs` with `what` in the message. */
-export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
+export function waitFor(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  // In memory nothing waits on the network, so poll often: most waits end within a few milliseconds.
+  return waitUntil(predicate, what, timeoutMs, 2);
 }
 
 /** The raw parts of a question message, as a parent publishes it. */
@@ -133,4 +133,49 @@ export function temporaryStore(): { store: LocalObjectStore; root: string; clean
     root,
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };
+}
+
+/**
+ * Diagnostics saving to a {@link temporaryStore}, and a local dataset directory `name` under its root holding one file
+ * (`settings.txt`), for tests that save a crash's data with a dataset and read it back.
+ */
+export function diagnosticsWithDataset(
+  temp: ReturnType<typeof temporaryStore>,
+  name: string,
+): { diagnostics: Diagnostics; dataset: string } {
+  const dataset = join(temp.root, name);
+  mkdirSync(dataset);
+  writeFileSync(join(dataset, 'settings.txt'), 'fast');
+  const diagnostics = new Diagnostics({
+    cloudPath: 'gs://diagnostics-bucket/crashes',
+    objectStore: temp.store,
+    logger: createLogger(),
+  });
+  return { diagnostics, dataset };
+}
+
+/** A question's diagnostics saved in Octue's layout, as {@link downloadOctueQuestion} stores them. */
+export const OCTUE_QUESTION = 'gs://diagnostics-bucket/octue/q1';
+/** The one input dataset under {@link OCTUE_QUESTION}: `speeds.csv`, holding `speed\n3\n`. */
+export const OCTUE_WIND_DATASET = `${OCTUE_QUESTION}/input_manifest_datasets/wind`;
+
+/**
+ * Stores {@link OCTUE_QUESTION} (its wind dataset and `inputManifest` as its input manifest, text as given so that a
+ * test can write keys JSON.stringify would not) and downloads it with its datasets.
+ * @returns The local directory of the question (`…/q1`).
+ */
+export async function downloadOctueQuestion(
+  temp: ReturnType<typeof temporaryStore>,
+  inputManifest: string,
+): Promise<string> {
+  await temp.store.upload(`${OCTUE_WIND_DATASET}/speeds.csv`, 'speed\n3\n');
+  await temp.store.upload(`${OCTUE_QUESTION}/input_manifest.json`, inputManifest);
+  const local = join(temp.root, 'octue');
+  await downloadDiagnostics({
+    objectStore: temp.store,
+    cloudPath: OCTUE_QUESTION,
+    localPath: local,
+    downloadDatasets: true,
+  });
+  return join(local, 'q1');
 }

@@ -4,17 +4,13 @@ import { PubSubTransport } from '../../../../src/cloud/pubsub/pubsub-transport';
 import { InvalidInputException } from '../../../../src/errors';
 import { emulatorHost } from '../../../helpers/pubsub-emulator-host';
 import { uniqueName } from '../../../helpers/transport-contract';
+import { waitFor as waitUntil } from '../../../helpers/wait-for';
 
 const PROJECT_ID = 'demo-skein';
 const WAIT_LIMIT_MS = 20_000;
 
-async function waitFor(predicate: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + WAIT_LIMIT_MS;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const waitFor = (predicate: () => boolean, what: string): Promise<void> =>
+  waitUntil(predicate, what, WAIT_LIMIT_MS, 10);
 
 describe('Class: PubSubTransport (flow control)', () => {
   let transport: PubSubTransport;

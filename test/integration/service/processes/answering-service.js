@@ -7,20 +7,13 @@
 // subscription) and exits 0; if serving fails it prints the error's class and message on one line and exits 1.
 'use strict';
 
-const { PubSubTransport } = require('../../../../dist/src/cloud/pubsub');
 const { DEFAULT_FLOW_CONTROL } = require('../../../../dist/src/core/ports/transport');
-const { Service, createLogger, streamLogSink } = require('../../../../dist/src/service');
+const { Service } = require('../../../../dist/src/service');
+const { emulatorTransport, serveUntilSigterm, stderrLogger } = require('./serve-process');
 
 const env = process.env;
-const transport = new PubSubTransport({
-  projectId: env.SKEIN_TEST_PROJECT,
-  topicName: env.SKEIN_TEST_TOPIC,
-  apiEndpoint: env.PUBSUB_EMULATOR_HOST,
-});
-const logger = createLogger({
-  name: 'answering-service',
-  sinks: [{ sink: streamLogSink(process.stderr), level: 'warning' }],
-});
+const transport = emulatorTransport(env);
+const logger = stderrLogger('answering-service');
 
 const service = new Service({
   serviceId: env.SKEIN_TEST_SERVICE_ID,
@@ -29,22 +22,16 @@ const service = new Service({
   logger,
   runFunction: async ({ inputValues }) => ({ outputValues: { square: inputValues.n * inputValues.n } }),
 });
-const controller = new AbortController();
-process.on('SIGTERM', () => controller.abort());
-
-service
-  .serve({
-    signal: controller.signal,
+serveUntilSigterm(
+  service,
+  {
     deleteSubscriptionOnExit: true,
     recovery: { attempts: Number(env.SKEIN_TEST_RECOVERY_ATTEMPTS ?? 0), initialDelayMs: 200, maxDelayMs: 1000 },
     flowControl: {
       maxMessages: Number(env.SKEIN_TEST_MAX_MESSAGES ?? DEFAULT_FLOW_CONTROL.maxMessages),
       maxBytes: DEFAULT_FLOW_CONTROL.maxBytes,
     },
-    onReady: () => process.stdout.write('READY\n'),
-  })
-  .then(() => process.exit(0))
-  .catch((error) => {
-    process.stderr.write(`SERVE FAILED ${error && error.name}: ${error && error.message}\n`);
-    process.exit(1);
-  });
+  },
+  // One line naming the error's class: the emulator-restart test matches it.
+  { describeError: (error) => `SERVE FAILED ${error && error.name}: ${error && error.message}` },
+);

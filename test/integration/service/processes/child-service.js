@@ -6,22 +6,15 @@
 // It prints READY once it listens and stops serving (deleting its subscription) on SIGTERM.
 'use strict';
 
-const { PubSubTransport } = require('../../../../dist/src/cloud/pubsub');
 const { InvalidValuesContents } = require('../../../../dist/src/errors');
-const { Service, createLogger, streamLogSink } = require('../../../../dist/src/service');
+const { Service, createLogger } = require('../../../../dist/src/service');
 const { Child } = require('../../../../dist/src/service/child');
+const { emulatorTransport, serveUntilSigterm, stderrLogger } = require('./serve-process');
 
 const env = process.env;
 const serviceId = env.SKEIN_TEST_SERVICE_ID;
-const transport = new PubSubTransport({
-  projectId: env.SKEIN_TEST_PROJECT,
-  topicName: env.SKEIN_TEST_TOPIC,
-  apiEndpoint: env.PUBSUB_EMULATOR_HOST,
-});
-const logger = createLogger({
-  name: 'child-process',
-  sinks: [{ sink: streamLogSink(process.stderr), level: 'warning' }],
-});
+const transport = emulatorTransport(env);
+const logger = stderrLogger('child-process');
 const appLogger = createLogger({ name: 'app' });
 
 async function echo({ inputValues, handleMonitorMessage }) {
@@ -50,20 +43,4 @@ const service = new Service({
   runFunction: env.SKEIN_TEST_BEHAVIOUR === 'middle' ? middle : echo,
   logger,
 });
-const controller = new AbortController();
-process.on('SIGTERM', () => controller.abort());
-
-service
-  .serve({
-    signal: controller.signal,
-    deleteSubscriptionOnExit: true,
-    onReady: () => process.stdout.write('READY\n'),
-  })
-  .then(() => transport.close())
-  .then(
-    () => process.exit(0),
-    (error) => {
-      process.stderr.write(`${error && error.stack ? error.stack : String(error)}\n`);
-      process.exit(1);
-    },
-  );
+serveUntilSigterm(service, { deleteSubscriptionOnExit: true }, { afterServe: () => transport.close() });

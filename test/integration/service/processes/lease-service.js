@@ -8,26 +8,19 @@
 // STARTED <question uuid> when an analysis starts, and on SIGTERM stops serving and exits with 0.
 'use strict';
 
-const { PubSubTransport } = require('../../../../dist/src/cloud/pubsub');
 const { GcsObjectStore } = require('../../../../dist/src/cloud/storage');
 const { createTestServiceAccount } = require('../../../../dist/src/emulators/service-account');
-const { Service, createLogger, streamLogSink } = require('../../../../dist/src/service');
+const { Service } = require('../../../../dist/src/service');
+const { emulatorTransport, serveUntilSigterm, stderrLogger } = require('./serve-process');
 
 const env = process.env;
-const transport = new PubSubTransport({
-  projectId: env.SKEIN_TEST_PROJECT,
-  topicName: env.SKEIN_TEST_TOPIC,
-  apiEndpoint: env.PUBSUB_EMULATOR_HOST,
-});
+const transport = emulatorTransport(env);
 const objectStore = new GcsObjectStore({
   projectId: env.SKEIN_TEST_PROJECT,
   apiEndpoint: env.SKEIN_TEST_GCS_URL,
   credentials: createTestServiceAccount({ projectId: env.SKEIN_TEST_PROJECT }).credentials,
 });
-const logger = createLogger({
-  name: 'lease-service',
-  sinks: [{ sink: streamLogSink(process.stderr), level: 'info' }],
-});
+const logger = stderrLogger('lease-service', 'info');
 
 const service = new Service({
   serviceId: env.SKEIN_TEST_SERVICE_ID,
@@ -42,18 +35,4 @@ const service = new Service({
     return { outputValues: { answeredBy: process.pid } };
   },
 });
-const controller = new AbortController();
-process.on('SIGTERM', () => controller.abort());
-
-service
-  .serve({
-    signal: controller.signal,
-    allowExisting: true,
-    stopGracePeriodMs: 500,
-    onReady: () => process.stdout.write('READY\n'),
-  })
-  .then(() => process.exit(0))
-  .catch((error) => {
-    process.stderr.write(`${error && error.stack ? error.stack : String(error)}\n`);
-    process.exit(1);
-  });
+serveUntilSigterm(service, { allowExisting: true, stopGracePeriodMs: 500 });

@@ -7,19 +7,12 @@
 // starts; on SIGTERM it stops serving (deleting its subscription) and exits with 0.
 'use strict';
 
-const { PubSubTransport } = require('../../../../dist/src/cloud/pubsub');
-const { Service, createLogger, streamLogSink } = require('../../../../dist/src/service');
+const { Service } = require('../../../../dist/src/service');
+const { emulatorTransport, serveUntilSigterm, stderrLogger } = require('./serve-process');
 
 const env = process.env;
-const transport = new PubSubTransport({
-  projectId: env.SKEIN_TEST_PROJECT,
-  topicName: env.SKEIN_TEST_TOPIC,
-  apiEndpoint: env.PUBSUB_EMULATOR_HOST,
-});
-const logger = createLogger({
-  name: 'robust-service',
-  sinks: [{ sink: streamLogSink(process.stderr), level: 'warning' }],
-});
+const transport = emulatorTransport(env);
+const logger = stderrLogger('robust-service');
 
 const service = new Service({
   serviceId: env.SKEIN_TEST_SERVICE_ID,
@@ -31,20 +24,9 @@ const service = new Service({
     return new Promise(() => undefined);
   },
 });
-const controller = new AbortController();
-process.on('SIGTERM', () => controller.abort());
-
 const grace = env.SKEIN_TEST_STOP_GRACE_MS;
-service
-  .serve({
-    signal: controller.signal,
-    deleteSubscriptionOnExit: true,
-    ...(grace === undefined ? {} : { stopGracePeriodMs: Number(grace) }),
-    onReady: () => process.stdout.write('READY\n'),
-  })
-  // Not transport.close(): it waits for every subscriber's running handlers, and the hung answer never ends.
-  .then(() => process.exit(0))
-  .catch((error) => {
-    process.stderr.write(`${error && error.stack ? error.stack : String(error)}\n`);
-    process.exit(1);
-  });
+// No afterServe: transport.close() waits for every subscriber's running handlers, and the hung answer never ends.
+serveUntilSigterm(service, {
+  deleteSubscriptionOnExit: true,
+  ...(grace === undefined ? {} : { stopGracePeriodMs: Number(grace) }),
+});
