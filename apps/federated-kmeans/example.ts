@@ -1,3 +1,5 @@
+import { FEDERATION_DIRECTORY } from '../../src/core/config';
+import { formatCloudPath, parseCloudPath } from '../../src/core/gs-path';
 import type { ObjectStore } from '../../src/core/ports/object-store';
 import type { Transport } from '../../src/core/ports/transport';
 import { createFederationRuntime } from '../../src/federation';
@@ -19,8 +21,8 @@ export const FEDERATED_EXAMPLE_IDS = {
   node: (site: string): string => `skein-examples/federated-node-${site}:local`,
 } as const;
 
-/** Where the example's federation keeps its mailboxes and results (in the object store given). */
-const MAILBOX_ROOT = 'gs://skein-example/.skein/federation';
+/** The bucket the example's federation uses when the datasets are not uploaded (in the object store given). */
+const DEFAULT_BUCKET = 'skein-example';
 
 /** What the federated example runs on. */
 export interface FederatedExampleParams {
@@ -64,12 +66,15 @@ export async function startFederatedExample(params: FederatedExampleParams): Pro
   const logger = createLogger({ sinks: [] });
   const local = params.uploadTo === undefined;
   const allowedLocalRoots = local ? [params.dataDirectory ?? EXAMPLE_DATA_DIRECTORY] : [];
+  // Mailboxes and results go in the bucket the datasets are uploaded to, as a deployed service's go in its own.
+  const bucket = params.uploadTo === undefined ? DEFAULT_BUCKET : parseCloudPath(params.uploadTo).bucket;
+  const mailboxRoot = formatCloudPath(bucket, FEDERATION_DIRECTORY);
   const service = (serviceId: string, app: typeof runNode, twine: Readonly<Record<string, unknown>>): Service => {
     const federation = createFederationRuntime({
       serviceId,
       transport,
       objectStore,
-      mailboxRoot: MAILBOX_ROOT,
+      mailboxRoot,
       projectId: 'skein-example',
       ...(params.uniform === undefined ? {} : { uniform: params.uniform }),
     });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { MultiBar, Presets } from 'cli-progress';
 import type { SingleBar } from 'cli-progress';
+import { Argument } from 'commander';
 import type { Command } from 'commander';
 
 import { startExampleTree } from '../../../apps/example-tree';
@@ -30,6 +31,11 @@ import {
 } from '../adapters';
 import { InvalidInputException } from '../../errors';
 import type { CliContext } from '../context';
+import { parseCountArgument } from '../inputs';
+import { runFederatedExample } from './example-federated';
+
+/** The examples `skein example` runs; the first is the default. */
+const EXAMPLES: readonly string[] = ['tree', 'federated'];
 
 interface ExampleOptions {
   readonly emulators?: boolean;
@@ -37,7 +43,16 @@ interface ExampleOptions {
   readonly projectId?: string;
   readonly bucket?: string;
   readonly columns?: string;
+  readonly column?: string;
+  readonly k?: number;
+  readonly rounds?: number;
   readonly json?: boolean;
+}
+
+// The federated example logs warnings only unless --log-level is given: its round-by-round lines are the progress.
+function federatedLogLevel(command: Command, given: string | undefined): LogLevel {
+  const source = command.getOptionValueSourceWithGlobals('logLevel');
+  return (source === undefined || source === 'default' ? 'warning' : (given ?? 'warning')) as LogLevel;
 }
 
 /** Where the tree runs, and how to tear it down. */
@@ -165,9 +180,36 @@ function formatTable(output: AggregatorOutput): string {
   ].join('\n');
 }
 
-async function exampleCommand(context: CliContext, options: ExampleOptions, command: Command): Promise<void> {
+async function exampleCommand(
+  context: CliContext,
+  name: string | undefined,
+  options: ExampleOptions,
+  command: Command,
+): Promise<void> {
   const globals = command.optsWithGlobals<{ logLevel?: string }>();
   const backend = await backendFor(context, options);
+  if (name === 'federated') {
+    const logger = createLogger({
+      name: 'skein',
+      sinks: [
+        {
+          sink: (entry) => context.io.err(`${formatLogEntry(entry)}\n`),
+          level: federatedLogLevel(command, globals.logLevel),
+        },
+      ],
+    });
+    const input = {
+      ...(options.column === undefined ? {} : { column: options.column }),
+      ...(options.k === undefined ? {} : { k: options.k }),
+      ...(options.rounds === undefined ? {} : { rounds: options.rounds }),
+    };
+    try {
+      await runFederatedExample(context, backend, input, { json: options.json === true, logger });
+    } finally {
+      await backend.close();
+    }
+    return;
+  }
   // Log lines go above the progress bars once they exist (the tree logs while it starts, before the bars).
   const display: { progress?: ReturnType<typeof groupProgress> } = {};
   const parentLogger: Logger = createLogger({
@@ -210,12 +252,21 @@ async function exampleCommand(context: CliContext, options: ExampleOptions, comm
 export function registerExampleCommand(program: Command, context: CliContext): void {
   program
     .command('example')
-    .description('run the example service tree (aggregator + csv-stats children) on the example data')
+    .addArgument(new Argument('[name]', `which example: ${EXAMPLES.join(' (default) or ')}`).choices(EXAMPLES))
+    .description(
+      'run an example on the example data: the service tree (aggregator + csv-stats children), or `federated` ' +
+        '(federated k-means: an aggregator and one node per site, several rounds, a result with local DP)',
+    )
     .option('--emulators', 'run it over the Pub/Sub emulator and a GCS-compatible server instead of in memory')
     .option('--cloud', 'run it on Google Cloud as configured (Pub/Sub services topic, Cloud Storage); needs --bucket')
     .option('-p, --project-id <id>', 'the Google Cloud project for --cloud (default GOOGLE_CLOUD_PROJECT)')
     .option('--bucket <name>', 'the Cloud Storage bucket --cloud uploads the example datasets to')
     .option('--columns <names>', 'comma-separated columns to summarise (default: every numeric column)')
+    .option('--column <name>', 'federated: the numeric column clustered (default temperature_c)')
+    .option('-k, --k <clusters>', 'federated: how many clusters (default 3)', parseCountArgument)
+    .option('--rounds <rounds>', 'federated: how many k-means rounds (default 5)', parseCountArgument)
     .option('--json', 'print the output values as JSON')
-    .action((options: ExampleOptions, command: Command) => exampleCommand(context, options, command));
+    .action((name: string | undefined, options: ExampleOptions, command: Command) =>
+      exampleCommand(context, name, options, command),
+    );
 }
