@@ -216,6 +216,7 @@ function planNotes(settings: DeploySettings, services: readonly PlannedService[]
         : 'it keeps the output and diagnostics buckets, which hold data (set custom.skein.ownsBuckets to delete them).'),
     'Federated analyses (services with SKEIN_FEDERATION_PROJECT set) keep their mailboxes, final results and ' +
       'intermediate data under the federation mailbox root above, in the diagnostics bucket: no other resource. An ' +
-      'event-driven function runs at most 9 minutes, so each analysis round must fit in one question.',
+      'event-driven function runs at most 9 minutes, so a federated analysis must end within one question or be ' +
+      'split into several (see the README).',
   ];
 }
