@@ -4,10 +4,13 @@ import { federationMailboxRoot, resolveServiceConfiguration } from '../../../src
 import type { ConfigurationEnvironment } from '../../../src/core/config';
 import { InvalidServiceConfiguration } from '../../../src/errors';
 import { federationForService } from '../../../src/federation';
+import type { FederatedAnalysis } from '../../../src/federation';
+import { encodeContext } from '../../../src/federation/context';
+import { Child } from '../../../src/service/child';
 import { serviceFromConfiguration } from '../../../src/service';
 import { waitFor } from '../service/helpers';
 import { AGGREGATOR, FederationNetwork, MAILBOX_ROOT, NORTH } from './helpers';
-import { Peers } from './peers';
+import { CONTEXT, drive, Peers } from './peers';
 
 const IDENTITY = { OCTUE_SERVICE_NAMESPACE: 'fed', OCTUE_SERVICE_NAME: 'north', OCTUE_SERVICE_REVISION_TAG: '1.0.0' };
 
@@ -126,5 +129,59 @@ describe('Function: federationForService', () => {
     expect(federation.mailboxRoot).toBe(MAILBOX_ROOT);
     expect(sent).toMatchObject({ acknowledged: [NORTH], notAcknowledged: [] });
     expect((await north.getMessages('all')).map((stored) => stored.body)).toEqual([{ estimate: 2 }]);
+  });
+
+  it.each([
+    [{}, 510_000],
+    [{ SKEIN_FEDERATION_RUN_DEADLINE_SECONDS: '60' }, 30_000],
+  ])('ends an unbounded wait at the configured run deadline minus the margin (%j)', async (env, expectedMs) => {
+    // Prepare: north's app waits for a message that never comes, with no timeout; only federation's clock is manual.
+    const configuration = configure({
+      SKEIN_FEDERATION_PROJECT: 'weather',
+      SKEIN_FEDERATION_MAILBOX_ROOT: MAILBOX_ROOT,
+      ...env,
+    });
+    const federation = federationForService({
+      configuration,
+      serviceId: NORTH,
+      transport: network.transport,
+      objectStore: network.store,
+      clock: peers.clock,
+    });
+    const service = serviceFromConfiguration({
+      configuration,
+      serviceId: NORTH,
+      transport: network.transport,
+      objectStore: network.store,
+      runnerOptions: {
+        app: async (analysis) => {
+          const started = peers.clock.now().getTime();
+          const received = await (analysis as FederatedAnalysis).federation?.awaitMessages([AGGREGATOR], 'round');
+          analysis.outputValues = { waitedMs: peers.clock.now().getTime() - started, received };
+        },
+        twine: { output_values_schema: { type: 'object' } },
+        analysisExtensions: federation.analysisExtensions,
+      },
+      eventRoutes: federation.eventRoutes,
+    });
+    const controller = new AbortController();
+    let served: Promise<void> = Promise.resolve();
+    await new Promise<void>((ready, failed) => {
+      served = service.serve({ signal: controller.signal, onReady: () => ready() }).catch(failed);
+    });
+    const child = new Child({ id: NORTH, transport: network.transport, objectStore: network.store });
+
+    // Act: north is asked into the analysis as the aggregator would ask it.
+    const asking = child.ask({ extensionAttributes: encodeContext(CONTEXT), timeout: 60 });
+    const { answer } = await drive(asking, peers.clock, 10_000);
+    await child.close();
+    controller.abort();
+    await served;
+
+    // Assess
+    expect((answer as { outputValues: unknown }).outputValues).toEqual({
+      waitedMs: expectedMs,
+      received: { [AGGREGATOR]: null },
+    });
   });
 });
