@@ -21,6 +21,7 @@ const MEAN = VALUES.reduce((sum, value) => sum + value, 0) / VALUES.length;
 interface FederatedOutput {
   readonly history: number[];
   readonly notAcknowledged: string[][];
+  readonly pingNotAcknowledged: string[] | null;
   readonly failure: { error: string; participant: string } | null;
   readonly outcomes: Record<string, string>;
 }
@@ -51,10 +52,13 @@ describe('Command: skein start (a federated analysis of an aggregator and three 
   const servers: SkeinProcess[] = [];
   const ready: Record<string, unknown>[] = [];
 
-  async function ask(inputValues: Record<string, unknown>): Promise<FederatedOutput> {
+  async function ask(
+    inputValues: Record<string, unknown>,
+    onMonitorMessage: (data: unknown) => void = () => undefined,
+  ): Promise<FederatedOutput> {
     const child = new Child({ id: AGGREGATOR, transport, objectStore: store });
     try {
-      const { answer } = await child.ask({ inputValues, timeout: 300 });
+      const { answer } = await child.ask({ inputValues, timeout: 300, handleMonitorMessage: onMonitorMessage });
       return answer.outputValues as FederatedOutput;
     } finally {
       await child.close();
@@ -100,6 +104,7 @@ describe('Command: skein start (a federated analysis of an aggregator and three 
     expect(output.history).toHaveLength(5);
     for (const estimate of output.history) expect(estimate).toBeCloseTo(MEAN, 9);
     expect(output.notAcknowledged).toEqual([[], [], [], [], []]);
+    expect(output.pingNotAcknowledged).toBeNull();
     expect(output.failure).toBeNull();
     expect(Object.values(output.outcomes)).toEqual(['answered', 'answered', 'answered']);
     const { objects } = await store.list(`${mailboxRoot}/`);
@@ -111,11 +116,13 @@ describe('Command: skein start (a federated analysis of an aggregator and three 
   }, 240_000);
 
   it('reports a killed node as not acknowledged, and ends the wait for its reply at the status sync', async () => {
-    // Act: east's process dies (SIGKILL) right after it answered round 1.
-    const output = await ask({ rounds: 3, crash: { node: 'east', after_round: 1 } });
+    // Act: once round 1 is done, east's process is killed (SIGKILL) while the aggregator pings it.
+    const east = servers[2] as SkeinProcess;
+    const output = await ask({ rounds: 3, kill: 'east' }, () => void east.kill());
 
     // Assess: the round 2 wait has a one-hour timeout, so only the status sync can have ended it.
-    expect(await servers[2]?.exit()).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(await east.exit()).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(output.pingNotAcknowledged).toEqual([EAST]);
     expect(output.history).toHaveLength(1);
     expect(output.notAcknowledged).toEqual([[], [EAST]]);
     expect(output.failure).toEqual({ error: 'ParticipantFailed', participant: EAST });
