@@ -17,7 +17,7 @@ export const AGGREGATOR_IDENTITY: FunctionServiceIdentity = { ...CSV_STATS_IDENT
 
 const logger = functionLogger();
 
-function buildAggregator({ settings, transport, objectStore }: FunctionAdapters): Service {
+function buildAggregator({ settings, transport, objectStore, federation }: FunctionAdapters): Service {
   // The deployed csv-stats unless SKEIN_CHILDREN names other children.
   const children =
     settings.configuration.children ??
@@ -29,7 +29,8 @@ function buildAggregator({ settings, transport, objectStore }: FunctionAdapters)
     objectStore,
     logger,
     childFactory: childFactory({ transport, objectStore, logger, errorClasses: CSV_STATS_ERROR_CLASSES }),
-    runnerOptions: { app: run, twine: AGGREGATOR_TWINE, children },
+    runnerOptions: { app: run, twine: AGGREGATOR_TWINE, children, analysisExtensions: federation.analysisExtensions },
+    eventRoutes: federation.eventRoutes,
   });
 }
 

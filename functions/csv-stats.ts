@@ -17,14 +17,15 @@ export const CSV_STATS_IDENTITY: FunctionServiceIdentity = {
 
 const logger = functionLogger();
 
-function buildCsvStats({ settings, transport, objectStore }: FunctionAdapters): Service {
+function buildCsvStats({ settings, transport, objectStore, federation }: FunctionAdapters): Service {
   return serviceFromConfiguration({
     configuration: settings.configuration,
     serviceId: settings.serviceId,
     transport,
     objectStore,
     logger,
-    runnerOptions: { app: run, twine: CSV_STATS_TWINE },
+    runnerOptions: { app: run, twine: CSV_STATS_TWINE, analysisExtensions: federation.analysisExtensions },
+    eventRoutes: federation.eventRoutes,
   });
 }
 

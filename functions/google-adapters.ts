@@ -4,6 +4,8 @@
 import { PubSubTransport } from '../src/cloud/pubsub';
 import { GcsObjectStore } from '../src/cloud/storage/gcs-object-store';
 import { CLAIMS_LOCATION_ENV } from '../src/core/config';
+import { federationForService } from '../src/federation';
+import type { ServiceFederation } from '../src/federation';
 import { resolveFunctionSettings } from '../src/functions';
 import type { FunctionServiceIdentity, FunctionSettings, ServiceBuilder } from '../src/functions';
 import type { Logger, Service } from '../src/service';
@@ -13,11 +15,16 @@ export interface FunctionAdapters {
   readonly settings: FunctionSettings;
   readonly transport: PubSubTransport;
   readonly objectStore: GcsObjectStore;
+  /**
+   * The service's federation: with `SKEIN_FEDERATION_PROJECT` set, the Runner extension and the route that sends
+   * federation events delivered to the function to the mailbox writer; empty lists otherwise.
+   */
+  readonly federation: ServiceFederation;
 }
 
 /**
  * Resolves a function's settings from `process.env` (project and topic from configuration only; warning when no
- * claims location is set) and builds its Pub/Sub transport and Cloud Storage store. No secret source: the example
+ * claims location is set) and builds its Pub/Sub transport, Cloud Storage store and federation (when configured). No secret source: the example
  * twines have no credentials strand (else add
  * `new SecretManagerSource({ projectId })`).
  * @param identity - The SRUID parts the service answers as unless `OCTUE_SERVICE_*` variables say otherwise.
@@ -34,11 +41,16 @@ export function googleAdapters(identity: FunctionServiceIdentity, logger: Logger
     );
   }
   const { projectId, topicName } = settings;
-  return {
-    settings,
-    transport: new PubSubTransport({ projectId, topicName, apiEndpoint: settings.pubsubEndpoint }),
-    objectStore: new GcsObjectStore({ projectId, apiEndpoint: settings.storageEndpoint }),
-  };
+  const transport = new PubSubTransport({ projectId, topicName, apiEndpoint: settings.pubsubEndpoint });
+  const objectStore = new GcsObjectStore({ projectId, apiEndpoint: settings.storageEndpoint });
+  const federation = federationForService({
+    configuration: settings.configuration,
+    serviceId: settings.serviceId,
+    transport,
+    objectStore,
+    logger: logger.child('federation'),
+  });
+  return { settings, transport, objectStore, federation };
 }
 
 /**

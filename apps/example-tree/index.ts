@@ -90,7 +90,14 @@ export interface ExampleTree {
   close(): Promise<void>;
 }
 
-async function exampleManifest(params: ExampleTreeParams): Promise<Manifest> {
+/**
+ * The example input manifest: one dataset per site, as local paths or uploaded to `params.uploadTo`.
+ * @param params - The object store, the upload location and the data directory.
+ * @returns The manifest.
+ */
+export async function exampleManifest(
+  params: Pick<ExampleTreeParams, 'objectStore' | 'uploadTo' | 'dataDirectory'>,
+): Promise<Manifest> {
   const directory = params.dataDirectory ?? EXAMPLE_DATA_DIRECTORY;
   const datasets: Record<string, Dataset> = {};
   for (const site of EXAMPLE_SITES) {

@@ -50,6 +50,20 @@ export function parseSecondsArgument(value: string): number {
 }
 
 /**
+ * Commander argument parser for a small count (clusters, rounds).
+ * @param value - The option's text.
+ * @returns The count.
+ * @throws InvalidArgumentError (exit code 2) when it is not a whole number from 1 to 100.
+ */
+export function parseCountArgument(value: string): number {
+  const count = Number(value);
+  if (value.trim() === '' || !Number.isInteger(count) || count < 1 || count > 100) {
+    throw new InvalidArgumentError(`'${value}' is not a whole number from 1 to 100.`);
+  }
+  return count;
+}
+
+/**
  * Commander argument parser for a TCP port (0 picks a free one).
  * @param value - The option's text.
  * @returns The port.

@@ -1,4 +1,4 @@
-import { CLAIMS_LOCATION_ENV } from '../core/config';
+import { CLAIMS_LOCATION_ENV, FEDERATION_DIRECTORY, FEDERATION_MAILBOX_ROOT_ENV } from '../core/config';
 import { formatCloudPath } from '../core/gs-path';
 import { parseSruid, SERVICE_NAME_ENV, SERVICE_NAMESPACE_ENV, SERVICE_REVISION_TAG_ENV } from '../core/service-id';
 import { SERVICES_TOPIC_ENV } from '../core/topology';
@@ -24,6 +24,7 @@ export const OVERRIDABLE_ENV = [
   'SKEIN_OUTPUT_LOCATION',
   'SKEIN_DIAGNOSTICS_CLOUD_PATH',
   CLAIMS_LOCATION_ENV,
+  FEDERATION_MAILBOX_ROOT_ENV,
   'SKEIN_TWINE_PATH',
   'COMPUTE_PROVIDER',
 ] as const;
@@ -61,6 +62,10 @@ export function functionEnvironment(settings: DeploySettings, fn: FunctionSettin
     // Without a shared claims location each instance would keep its claims to itself, and every instance a question
     // is delivered to would run it. The diagnostics bucket is the deployment's own and never handed out to parents.
     [CLAIMS_LOCATION_ENV]: formatCloudPath(settings.diagnosticsBucket.name, `.skein/claims/${namespace}/${name}`),
+    // Federation mailboxes (used only by services with SKEIN_FEDERATION_PROJECT set) need nothing but the
+    // deployment's own bucket. One root for all its services: mailboxes are per SRUID below it, and global
+    // intermediate data is read by its recipients from the same root.
+    [FEDERATION_MAILBOX_ROOT_ENV]: formatCloudPath(settings.diagnosticsBucket.name, FEDERATION_DIRECTORY),
     // Octue's switch for logs without colour or timestamps (Cloud Logging adds its own).
     COMPUTE_PROVIDER: 'GOOGLE_CLOUD_FUNCTION',
     ...(fn.twine === undefined ? {} : { SKEIN_TWINE_PATH: fn.twine }),

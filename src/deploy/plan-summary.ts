@@ -16,7 +16,11 @@ export function formatPlanSummary(plan: DeployPlan): string {
     ...plan.buckets.map(
       (b) => `${b.role} bucket: gs://${b.name}${b.owned ? ' (owned: removed by remove when empty)' : ''}`,
     ),
-    ...plan.services.map((s) => `service ${s.key}: ${s.sruid} -> ${s.functionName} via ${s.subscriptionName}`),
+    ...plan.services.map(
+      (s) =>
+        `service ${s.key}: ${s.sruid} -> ${s.functionName} via ${s.subscriptionName}, federation mailboxes in ` +
+        s.federationMailboxRoot,
+    ),
     '',
     'serverless deploy makes these requests, in order:',
     ...plan.deploy.flatMap(formatStep),

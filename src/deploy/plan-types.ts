@@ -116,6 +116,8 @@ export interface PlannedService {
   readonly functionName: string;
   /** `projects/<p>/subscriptions/<name>`. */
   readonly subscriptionName: string;
+  /** The directory its federation mailboxes live in (used when the service enables federation). */
+  readonly federationMailboxRoot: string;
 }
 
 /**

@@ -1,6 +1,13 @@
 import { OCTUE_SUBSCRIPTION_DEFAULTS } from '../cloud/pubsub/subscription-settings';
+import { FEDERATION_MAILBOX_ROOT_ENV } from '../core/config';
 import { childSubscription } from '../core/topology';
-import { buildFunctionSpec, functionResourceName, functionUpdateMask, locationName } from './function-spec';
+import {
+  buildFunctionSpec,
+  functionEnvironment,
+  functionResourceName,
+  functionUpdateMask,
+  locationName,
+} from './function-spec';
 import {
   deleteRequests,
   ensureBucketRequests,
@@ -93,12 +100,17 @@ export function buildDeployPlan(settings: DeploySettings, source: SourceArchiveI
       },
     );
   }
-  const services = resources.services.map(({ key, sruid, functionName, subscriptionName }) => ({
-    key,
-    sruid,
-    functionName,
-    subscriptionName,
-  }));
+  const services = resources.services.map(({ key, sruid, functionName, subscriptionName }, index) => {
+    const fn = settings.functions[index];
+    const environment = fn === undefined ? {} : functionEnvironment(settings, fn);
+    return {
+      key,
+      sruid,
+      functionName,
+      subscriptionName,
+      federationMailboxRoot: environment[FEDERATION_MAILBOX_ROOT_ENV] ?? '',
+    };
+  });
   return {
     format: PLAN_FORMAT,
     service: settings.service,
@@ -145,7 +157,9 @@ export interface PlannedResources {
     readonly owned: boolean;
   }[];
   /** Each service with its function, subscription and filter. */
-  readonly services: readonly (PlannedService & { readonly filter: Readonly<Record<string, string>> })[];
+  readonly services: readonly (Omit<PlannedService, 'federationMailboxRoot'> & {
+    readonly filter: Readonly<Record<string, string>>;
+  })[];
 }
 
 /**
@@ -200,5 +214,9 @@ function planNotes(settings: DeploySettings, services: readonly PlannedService[]
       (settings.outputBucket.owned
         ? 'it deletes the output and diagnostics buckets if they are empty (custom.skein.ownsBuckets).'
         : 'it keeps the output and diagnostics buckets, which hold data (set custom.skein.ownsBuckets to delete them).'),
+    'Federated analyses (services with SKEIN_FEDERATION_PROJECT set) keep their mailboxes, final results and ' +
+      'intermediate data under the federation mailbox root above, in the diagnostics bucket: no other resource. An ' +
+      'event-driven function runs at most 9 minutes, so a federated analysis must end within one question or be ' +
+      'split into several (see the README).',
   ];
 }

@@ -24,6 +24,8 @@
  */
 export { createFederationRuntime, AggregatorFederation } from './runtime';
 export type { FederationRuntime, FederatedAnalysis, StartFederationOptions, NodeOutcome } from './runtime';
+export { federationForService } from './configured';
+export type { ServiceFederation, ServiceFederationParams } from './configured';
 export { Federation } from './federation';
 export { FederationCore } from './federation-core';
 export {

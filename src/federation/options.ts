@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
-import { CLOUD_DIRECTORY_PATTERN } from '../core/config';
+import {
+  CLOUD_DIRECTORY_PATTERN,
+  DEFAULT_FEDERATION_RUN_DEADLINE_SECONDS,
+  FEDERATION_PROJECT_PATTERN,
+} from '../core/config';
 import type { ObjectStore } from '../core/ports/object-store';
 import type { Transport } from '../core/ports/transport';
 import { validateSruid } from '../core/service-id';
@@ -13,7 +17,7 @@ import type { UniformSource } from './noise';
 /** FLAME documents "around 2 MB" per message; Skein enforces it (Pub/Sub itself allows 10 MB). */
 export const DEFAULT_MAX_MESSAGE_BYTES = 2_000_000;
 /** Event-driven Cloud Run functions live at most 9 minutes: an unbounded FLAME wait is bounded by this. */
-export const DEFAULT_RUN_DEADLINE_MS = 9 * 60_000;
+export const DEFAULT_RUN_DEADLINE_MS = DEFAULT_FEDERATION_RUN_DEADLINE_SECONDS * 1000;
 /** How long before the run deadline the last unbounded wait gives up, leaving time to answer. */
 export const DEFAULT_DEADLINE_MARGIN_MS = 30_000;
 /** FLAME checks for acknowledgements and messages once a second; Skein polls the mailbox as often, across processes. */
@@ -94,7 +98,7 @@ export function resolveFederationOptions(options: FederationOptions): ResolvedFe
   validateSruid(options.serviceId);
   const mailboxRoot = cloudDirectory('mailbox root', options.mailboxRoot);
   const dataRoot = cloudDirectory('data root', options.dataRoot ?? mailboxRoot);
-  if (typeof options.projectId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(options.projectId)) {
+  if (typeof options.projectId !== 'string' || !FEDERATION_PROJECT_PATTERN.test(options.projectId)) {
     throw new InvalidInputException(`The federation project id must be a short name; received '${options.projectId}'.`);
   }
   return {

@@ -3,6 +3,7 @@ import type { ObjectStore } from '../core/ports/object-store';
 import type { Transport } from '../core/ports/transport';
 import { createSruid } from '../core/service-id';
 import type { Clock } from './clock';
+import type { EventRoute } from './event-routes';
 import type { Logger } from './logging';
 import { Runner } from './runner';
 import type { RunnerOptions } from './runner';
@@ -37,6 +38,8 @@ export interface ServiceFromConfigurationParams {
   readonly serviceId?: string;
   /** Further Runner options (they win over the configuration). */
   readonly runnerOptions?: Partial<RunnerOptions>;
+  /** Routes for Skein extensions' messages (e.g. federation's) arriving on the service's subscription. */
+  readonly eventRoutes?: readonly EventRoute[];
 }
 
 /**
@@ -67,5 +70,6 @@ export function serviceFromConfiguration(params: ServiceFromConfigurationParams)
     heartbeatIntervalMs: configuration.heartbeatIntervalSeconds * 1000,
     logger: params.logger,
     clock: params.clock,
+    eventRoutes: params.eventRoutes,
   });
 }

@@ -1,124 +1,34 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { MultiBar, Presets } from 'cli-progress';
 import type { SingleBar } from 'cli-progress';
+import { Argument } from 'commander';
 import type { Command } from 'commander';
 
 import { startExampleTree } from '../../../apps/example-tree';
 import type { AggregatorOutput } from '../../../apps/aggregator';
-import { InMemoryBroker, InMemoryTransport } from '../../cloud/memory';
-import { PubSubTransport } from '../../cloud/pubsub';
-import { GcsObjectStore, LocalObjectStore } from '../../cloud/storage';
-import type { ObjectStore } from '../../core/ports/object-store';
-import type { Transport } from '../../core/ports/transport';
-import { resolveServicesTopicName } from '../../core/topology';
-import { startGcsServer } from '../../emulators/gcs-server';
-import { startPubSubEmulator } from '../../emulators/pubsub-emulator';
-import { createTestServiceAccount } from '../../emulators/service-account';
 import { createLogger, formatLogEntry } from '../../service/logging';
 import type { LogLevel } from '../../core/events';
 import type { Logger } from '../../service/logging';
-import {
-  EMULATOR_PROJECT_ID,
-  objectStore,
-  pubSubTransport,
-  resolveProjectId,
-  skipMetadataServerDetection,
-  usesEmulators,
-} from '../adapters';
-import { InvalidInputException } from '../../errors';
 import type { CliContext } from '../context';
+import { parseCountArgument } from '../inputs';
+import { backendFor } from './example-backends';
+import type { BackendOptions } from './example-backends';
+import { runFederatedExample } from './example-federated';
 
-interface ExampleOptions {
-  readonly emulators?: boolean;
-  readonly cloud?: boolean;
-  readonly projectId?: string;
-  readonly bucket?: string;
+/** The examples `skein example` runs; the first is the default. */
+const EXAMPLES: readonly string[] = ['tree', 'federated'];
+
+interface ExampleOptions extends BackendOptions {
   readonly columns?: string;
+  readonly column?: string;
+  readonly k?: number;
+  readonly rounds?: number;
   readonly json?: boolean;
 }
 
-/** Where the tree runs, and how to tear it down. */
-interface Backend {
-  readonly transport: Transport;
-  readonly objectStore: ObjectStore;
-  readonly uploadTo?: string;
-  close(): Promise<void>;
-}
-
-async function embeddedBackend(context: CliContext): Promise<Backend> {
-  const root = mkdtempSync(join(tmpdir(), 'skein-example-'));
-  const transport = new InMemoryTransport({
-    topicName: resolveServicesTopicName({ env: context.env }),
-    broker: new InMemoryBroker(),
-  });
-  await transport.ensureTopic();
-  return {
-    transport,
-    objectStore: new LocalObjectStore({ root }),
-    close: async () => {
-      await transport.close();
-      rmSync(root, { recursive: true, force: true });
-    },
-  };
-}
-
-// The Pub/Sub emulator and Skein's GCS-compatible server, started for this run and stopped after it.
-async function emulatorBackend(context: CliContext): Promise<Backend> {
-  skipMetadataServerDetection(context.env);
-  const [pubsub, gcs] = await Promise.all([startPubSubEmulator(), startGcsServer({ port: 0 })]);
-  const transport = new PubSubTransport({
-    projectId: EMULATOR_PROJECT_ID,
-    topicName: resolveServicesTopicName({ env: context.env }),
-    apiEndpoint: pubsub.host,
-  });
-  await transport.ensureTopic();
-  const objectStore = new GcsObjectStore({
-    projectId: EMULATOR_PROJECT_ID,
-    apiEndpoint: gcs.url,
-    credentials: createTestServiceAccount({ projectId: EMULATOR_PROJECT_ID }).credentials,
-  });
-  await objectStore.storage.createBucket('skein-example');
-  return {
-    transport,
-    objectStore,
-    uploadTo: 'gs://skein-example/data',
-    close: async () => {
-      await transport.close();
-      await Promise.all([pubsub.stop(), gcs.stop()]);
-    },
-  };
-}
-
-// Google Cloud as configured: the services topic in the project (made if missing) and a bucket for the example data.
-// The same adapters as `skein ask`/`start`, so PUBSUB_EMULATOR_HOST / STORAGE_EMULATOR_HOST redirect them.
-async function cloudBackend(context: CliContext, options: ExampleOptions): Promise<Backend> {
-  if (usesEmulators(context.env)) skipMetadataServerDetection(context.env);
-  const bucket = options.bucket?.replace(/^gs:\/\//, '').replace(/\/+$/, '');
-  if (!bucket) {
-    throw new InvalidInputException(
-      '--cloud needs --bucket <name>: a Cloud Storage bucket the example datasets are uploaded to for the children.',
-    );
-  }
-  const projectId = resolveProjectId(context.env, options.projectId);
-  const transport = pubSubTransport(context.env, projectId);
-  await transport.ensureTopic();
-  return {
-    transport,
-    objectStore: objectStore(context.env, { projectId }),
-    uploadTo: `gs://${bucket}/skein-example/data`,
-    close: () => transport.close(),
-  };
-}
-
-function backendFor(context: CliContext, options: ExampleOptions): Promise<Backend> {
-  if (options.emulators && options.cloud) {
-    throw new InvalidInputException('Choose one of --emulators and --cloud.');
-  }
-  if (options.cloud) return cloudBackend(context, options);
-  return options.emulators ? emulatorBackend(context) : embeddedBackend(context);
+// The federated example logs warnings only unless --log-level is given: its round-by-round lines are the progress.
+function federatedLogLevel(command: Command, given: string | undefined): LogLevel {
+  const source = command.getOptionValueSourceWithGlobals('logLevel');
+  return (source === undefined || source === 'default' ? 'warning' : (given ?? 'warning')) as LogLevel;
 }
 
 /** One progress bar per group on a terminal (log lines printed above them); plain lines otherwise. */
@@ -165,9 +75,36 @@ function formatTable(output: AggregatorOutput): string {
   ].join('\n');
 }
 
-async function exampleCommand(context: CliContext, options: ExampleOptions, command: Command): Promise<void> {
+async function exampleCommand(
+  context: CliContext,
+  name: string | undefined,
+  options: ExampleOptions,
+  command: Command,
+): Promise<void> {
   const globals = command.optsWithGlobals<{ logLevel?: string }>();
   const backend = await backendFor(context, options);
+  if (name === 'federated') {
+    const logger = createLogger({
+      name: 'skein',
+      sinks: [
+        {
+          sink: (entry) => context.io.err(`${formatLogEntry(entry)}\n`),
+          level: federatedLogLevel(command, globals.logLevel),
+        },
+      ],
+    });
+    const input = {
+      ...(options.column === undefined ? {} : { column: options.column }),
+      ...(options.k === undefined ? {} : { k: options.k }),
+      ...(options.rounds === undefined ? {} : { rounds: options.rounds }),
+    };
+    try {
+      await runFederatedExample(context, backend, input, { json: options.json === true, logger });
+    } finally {
+      await backend.close();
+    }
+    return;
+  }
   // Log lines go above the progress bars once they exist (the tree logs while it starts, before the bars).
   const display: { progress?: ReturnType<typeof groupProgress> } = {};
   const parentLogger: Logger = createLogger({
@@ -210,12 +147,21 @@ async function exampleCommand(context: CliContext, options: ExampleOptions, comm
 export function registerExampleCommand(program: Command, context: CliContext): void {
   program
     .command('example')
-    .description('run the example service tree (aggregator + csv-stats children) on the example data')
+    .addArgument(new Argument('[name]', `which example: ${EXAMPLES.join(' (default) or ')}`).choices(EXAMPLES))
+    .description(
+      'run an example on the example data: the service tree (aggregator + csv-stats children), or `federated` ' +
+        '(federated k-means: an aggregator and one node per site, several rounds, a result with local DP)',
+    )
     .option('--emulators', 'run it over the Pub/Sub emulator and a GCS-compatible server instead of in memory')
     .option('--cloud', 'run it on Google Cloud as configured (Pub/Sub services topic, Cloud Storage); needs --bucket')
     .option('-p, --project-id <id>', 'the Google Cloud project for --cloud (default GOOGLE_CLOUD_PROJECT)')
     .option('--bucket <name>', 'the Cloud Storage bucket --cloud uploads the example datasets to')
     .option('--columns <names>', 'comma-separated columns to summarise (default: every numeric column)')
+    .option('--column <name>', 'federated: the numeric column clustered (default temperature_c)')
+    .option('-k, --k <clusters>', 'federated: how many clusters (default 3)', parseCountArgument)
+    .option('--rounds <rounds>', 'federated: how many k-means rounds (default 5)', parseCountArgument)
     .option('--json', 'print the output values as JSON')
-    .action((options: ExampleOptions, command: Command) => exampleCommand(context, options, command));
+    .action((name: string | undefined, options: ExampleOptions, command: Command) =>
+      exampleCommand(context, name, options, command),
+    );
 }

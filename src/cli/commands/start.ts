@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 
 import { SERVICE_REVISION_TAG_ENV } from '../../core/service-id';
 import { ServiceAlreadyExists } from '../../errors';
-import { serviceFromConfiguration } from '../../service/configuration';
+import { federationForService } from '../../federation';
+import { serviceFromConfiguration, serviceIdFromConfiguration } from '../../service/configuration';
 import { LazyChildren, objectStore, pubSubTransport, resolveProjectId, secretSource } from '../adapters';
 import { loadCommandConfiguration } from '../configuration';
 import type { CliContext } from '../context';
@@ -60,13 +61,26 @@ async function startCommand(context: CliContext, options: StartOptions, command:
     controller.abort();
   });
   try {
+    const serviceId = serviceIdFromConfiguration(configuration);
+    // With a federation project configured, federation messages and acknowledgements on the subscription go to the
+    // mailbox writer, and the app's analyses get `analysis.federation`.
+    const federation = federationForService({
+      configuration,
+      serviceId,
+      transport,
+      objectStore: store,
+      logger: logger.child('federation'),
+    });
     const service = serviceFromConfiguration({
       configuration,
+      serviceId,
       transport,
       objectStore: store,
       secretSource: secrets,
       childFactory: children.factory,
       logger,
+      runnerOptions: { analysisExtensions: federation.analysisExtensions },
+      eventRoutes: federation.eventRoutes,
     });
     const print = (event: Record<string, unknown>, text: string): void => {
       context.io.out(options.json === true ? `${JSON.stringify(event)}\n` : `${text}\n`);
@@ -95,9 +109,10 @@ async function startCommand(context: CliContext, options: StartOptions, command:
               subscription,
               topic: transport.topicName,
               project_id: projectId,
+              ...(federation.mailboxRoot === undefined ? {} : { federation_mailbox_root: federation.mailboxRoot }),
             },
             `Serving ${service.id} from the subscription ${subscription} on ${transport.topicName} (project ` +
-              `${projectId}). Stop with Ctrl-C.`,
+              `${projectId}${federation.mailboxRoot === undefined ? '' : `, federation mailboxes in ${federation.mailboxRoot}`}). Stop with Ctrl-C.`,
           ),
       })
       .catch((error: unknown) => {

@@ -1,4 +1,12 @@
-export { SERVICE_OPTIONS, SERVICE_FILE_KEYS, CONFIGURATION_PATH_OPTION, CLAIMS_LOCATION_ENV } from './options';
+export {
+  SERVICE_OPTIONS,
+  SERVICE_FILE_KEYS,
+  CONFIGURATION_PATH_OPTION,
+  CLAIMS_LOCATION_ENV,
+  FEDERATION_MAILBOX_ROOT_ENV,
+  DEFAULT_FEDERATION_RUN_DEADLINE_SECONDS,
+} from './options';
+export { federationMailboxRoot, FEDERATION_DIRECTORY } from './federation';
 export type { ServiceConfiguration, OptionSpec, ServiceOptionTable, ConfigurationNotice } from './options';
 export { parseOctueYaml } from './octue-yaml';
 export type { ParsedOctueYaml } from './octue-yaml';
@@ -12,6 +20,7 @@ export type {
 } from './resolve';
 export {
   CLOUD_DIRECTORY_PATTERN,
+  FEDERATION_PROJECT_PATTERN,
   DISALLOWED_NAMESPACES,
   stringValue,
   kebabValue,

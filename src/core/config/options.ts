@@ -3,6 +3,7 @@ import { SERVICE_NAMESPACE_ENV, SERVICE_NAME_ENV, SERVICE_REVISION_TAG_ENV } fro
 import {
   booleanValue,
   cloudDirectoryValue,
+  federationProjectValue,
   hostListValue,
   kebabValue,
   namespaceValue,
@@ -23,6 +24,12 @@ import type { OptionParser, ServiceRegistry } from './values';
  * their claims), so it is named here once for both.
  */
 export const CLAIMS_LOCATION_ENV = 'SKEIN_CLAIMS_LOCATION';
+
+/** Event-driven Cloud Run functions live at most 9 minutes, so federated waits are bounded by this by default. */
+export const DEFAULT_FEDERATION_RUN_DEADLINE_SECONDS = 540;
+
+/** The variable naming the federation mailbox root; deploy sets it on every function, so it is named here once. */
+export const FEDERATION_MAILBOX_ROOT_ENV = 'SKEIN_FEDERATION_MAILBOX_ROOT';
 
 /**
  * A service's configuration: the fields of an `octue.yaml` service entry (Octue's `ServiceConfiguration`) plus the
@@ -91,6 +98,24 @@ export interface ServiceConfiguration {
    * before stopping with an error; 0 stops at once.
    */
   readonly subscriptionRecoveryAttempts: number;
+  /**
+   * (Skein) The federation project: the scope that owns "local" intermediate data across analyses (FLAME's project,
+   * never the Google Cloud project implicitly). Setting it enables federation (`skein/federation`) for the service;
+   * `undefined` leaves it off.
+   */
+  readonly federationProject: string | undefined;
+  /**
+   * (Skein) The directory federation mailboxes (and final results and intermediate data) live under, e.g.
+   * `gs://bucket/.skein/federation`; `undefined`: `.skein/federation` in the bucket of the claims location, else of
+   * the output location (see `federationMailboxRoot`).
+   */
+  readonly federationMailboxRoot: string | undefined;
+  /**
+   * (Skein) How long one federated run may wait in total, in seconds: otherwise unbounded waits end this long after
+   * the federation started (minus a margin). Default 540, the 9 minutes an event-driven function lives; a service
+   * served by `skein start` on a long-lived host may raise it.
+   */
+  readonly federationRunDeadlineSeconds: number;
 }
 
 /** Something about the configuration worth logging (core code does no logging; the caller logs these). */
@@ -290,6 +315,28 @@ export const SERVICE_OPTIONS: ServiceOptionTable = {
     defaultValue: 5,
     parse: nonNegativeIntegerValue,
     summary: 'how many times a lost subscription is re-created before serving stops with an error',
+  },
+  federationProject: {
+    fileKey: 'federation_project',
+    envVar: 'SKEIN_FEDERATION_PROJECT',
+    defaultValue: undefined,
+    parse: federationProjectValue,
+    summary: 'the federation project owning local intermediate data (setting it enables federated analyses)',
+  },
+  federationMailboxRoot: {
+    fileKey: 'federation_mailbox_root',
+    envVar: FEDERATION_MAILBOX_ROOT_ENV,
+    defaultValue: undefined,
+    parse: cloudDirectoryValue,
+    summary:
+      'the cloud directory federation mailboxes live in (default .skein/federation in the claims, else output, bucket)',
+  },
+  federationRunDeadlineSeconds: {
+    fileKey: 'federation_run_deadline_seconds',
+    envVar: 'SKEIN_FEDERATION_RUN_DEADLINE_SECONDS',
+    defaultValue: DEFAULT_FEDERATION_RUN_DEADLINE_SECONDS,
+    parse: positiveNumberValue,
+    summary: 'the seconds a federated run may wait in total (default 540: event-driven functions live 9 minutes)',
   },
 };
 

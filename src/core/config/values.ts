@@ -115,6 +115,18 @@ export const cloudDirectoryValue: OptionParser<string> = (raw, context) => {
     : fail(`must be a Google Cloud Storage path such as 'gs://bucket-name/directory'; received ${show(raw)}`);
 };
 
+/** A federation project: a short name (it names a directory of local intermediate data). */
+export const FEDERATION_PROJECT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** A federation project name, see {@link FEDERATION_PROJECT_PATTERN}. */
+export const federationProjectValue: OptionParser<string> = (raw, context) => {
+  const parsed = stringValue(raw, context);
+  if (!parsed.ok) return parsed;
+  return FEDERATION_PROJECT_PATTERN.test(parsed.value)
+    ? parsed
+    : fail(`must be letters, digits, '.', '_' or '-' (at most 128); received ${show(raw)}`);
+};
+
 /**
  * A list of non-empty strings: a list in a file or in code; in the environment, a JSON list or comma-separated text.
  * An empty list (or empty text) is allowed and means none.

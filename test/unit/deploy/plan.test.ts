@@ -164,6 +164,7 @@ describe('Function: functionEnvironment', () => {
       OCTUE_SERVICE_REVISION_TAG: '0.1.0',
       SKEIN_CLAIMS_LOCATION: 'gs://demo-x-skein-examples-dev-diagnostics/.skein/claims/skein-examples/csv-stats',
       SKEIN_DIAGNOSTICS_CLOUD_PATH: 'gs://demo-x-skein-examples-dev-diagnostics/skein-examples/csv-stats',
+      SKEIN_FEDERATION_MAILBOX_ROOT: 'gs://demo-x-skein-examples-dev-diagnostics/.skein/federation',
       SKEIN_OUTPUT_LOCATION: 'gs://demo-x-skein-examples-dev-outputs/skein-examples/csv-stats',
       SKEIN_TWINE_PATH: 'twines/csv-stats.json',
       TWINED_SERVICES_TOPIC_NAME: 'main.octue.twined.services',
@@ -176,6 +177,23 @@ describe('Function: functionEnvironment', () => {
     expect(locations).toEqual([
       'gs://demo-x-skein-examples-dev-diagnostics/.skein/claims/skein-examples/csv-stats',
       'gs://demo-x-skein-examples-dev-diagnostics/.skein/claims/skein-examples/aggregator',
+    ]);
+  });
+
+  it("puts every function's federation mailboxes in the deployment's diagnostics bucket, and the plan shows them", () => {
+    // Prepare
+    const plan = buildDeployPlan(settings, SOURCE_INFO);
+
+    // Act
+    const summary = formatPlanSummary(plan);
+
+    // Assess
+    const root = 'gs://demo-x-skein-examples-dev-diagnostics/.skein/federation';
+    expect(plan.services.map((service) => service.federationMailboxRoot)).toEqual([root, root]);
+    expect(summary).toContain(`federation mailboxes in ${root}`);
+    expect(plan.deploy.filter((step) => step.action === 'ensure-bucket').map((step) => step.resource)).toEqual([
+      'demo-x-skein-examples-dev-outputs',
+      'demo-x-skein-examples-dev-diagnostics',
     ]);
   });
 

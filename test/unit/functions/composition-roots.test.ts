@@ -76,4 +76,23 @@ describe('Module: functions/index', () => {
       await expect(handler(elsewhere())).rejects.toThrow("The service could not be built: '1.0-' is not a valid");
     },
   );
+
+  it('builds csvStats with federation when SKEIN_FEDERATION_PROJECT is set, refusing (5xx) without a bucket for it', async () => {
+    // Prepare: a question addressed to csv-stats, with federation enabled but no claims, output or mailbox location.
+    const handler = loadFunctions({
+      GOOGLE_CLOUD_PROJECT: 'demo-functions',
+      SKEIN_FEDERATION_PROJECT: 'weather',
+    }).csvStats;
+    const { data, attributes } = questionMessage();
+    const event = cloudEventOf(
+      jsonMessage({ data, attributes: { ...attributes, recipient: 'skein-examples/csv-stats:0.1.0' } }),
+    );
+
+    // Act
+    const handling = handler(event);
+
+    // Assess
+    await expect(handling).rejects.toMatchObject({ name: RedeliveryRequested.name });
+    await expect(handler(event)).rejects.toThrow('/env/SKEIN_FEDERATION_MAILBOX_ROOT');
+  });
 });

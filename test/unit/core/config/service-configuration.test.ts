@@ -89,6 +89,9 @@ describe('Function: loadServiceConfiguration', () => {
       maxOutstandingMessages: 1000,
       maxOutstandingBytes: 64 * 1024 * 1024,
       subscriptionRecoveryAttempts: 5,
+      federationProject: undefined,
+      federationMailboxRoot: undefined,
+      federationRunDeadlineSeconds: 540,
     });
     expect(origins.namespace).toBe('file');
     expect(origins.heartbeatIntervalSeconds).toBe('default');
