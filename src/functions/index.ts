@@ -8,7 +8,7 @@ export { functionHandlers } from './handlers';
 export type { FunctionHandlerOptions, FunctionHandlers } from './handlers';
 export { deliverMessage } from './deliver';
 export type { DeliverMessageParams } from './deliver';
-export { readPubSubMessage, deliveryOrigin } from './pubsub-message';
+export { readPubSubMessage } from './pubsub-message';
 export type { MessageFallbacks } from './pubsub-message';
 export { resolveFunctionSettings, PUBSUB_EMULATOR_HOST_ENV, STORAGE_EMULATOR_HOST_ENV } from './environment';
 export type { FunctionServiceIdentity, FunctionSettings, ResolveFunctionSettingsParams } from './environment';
@@ -17,7 +17,6 @@ export type {
   AnsweringService,
   BackgroundContextLike,
   CloudEventLike,
-  DeliveryOrigin,
   DeliveryReport,
   DeliveryStatus,
   FunctionMessage,

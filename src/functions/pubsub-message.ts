@@ -1,13 +1,11 @@
 import { InvalidEvent } from '../errors';
 import { setOwnProperty } from '../core/json/own-property';
-import type { DeliveryOrigin, FunctionMessage, PubSubMessageLike } from './types';
+import type { FunctionMessage, PubSubMessageLike } from './types';
 
 // Pub/Sub's JSON form of bytes is base64 (standard alphabet, padded); the URL-safe alphabet is accepted as well, as
 // protobuf's JSON parsers accept it. Node's decoder silently skips characters outside the alphabet, so the text is
 // checked first: a corrupted message must be recognised as such, not decoded into different bytes.
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
-const TOPIC_PATH = /projects\/([^/?#]+)\/topics\/([^/?#]+)/;
-const SUBSCRIPTION_PATH = /^projects\/([^/?#]+)\/subscriptions\/[^/?#]+$/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -107,24 +105,4 @@ export function readPubSubMessage(
 export function messageIdOf(message: unknown, fallback?: unknown): string | undefined {
   const fields = isRecord(message) ? (message as PubSubMessageLike) : {};
   return firstString(fields.messageId, fields.message_id, fallback);
-}
-
-/**
- * Reads the project and topic a delivery came from out of any text that names them: a CloudEvent source
- * (`//pubsub.googleapis.com/projects/p/topics/t`), a background event resource (`projects/p/topics/t`), a push
- * endpoint path (`/projects/p/topics/t`), or a push body's subscription (`projects/p/subscriptions/s`, project only).
- * @param candidates - Texts to look in, most specific first; non-strings are skipped.
- * @returns The first project and topic found (either may be missing).
- */
-export function deliveryOrigin(...candidates: unknown[]): DeliveryOrigin {
-  let projectId: string | undefined;
-  let topicName: string | undefined;
-  for (const candidate of candidates) {
-    if (typeof candidate !== 'string') continue;
-    const topic = TOPIC_PATH.exec(candidate);
-    const subscription = SUBSCRIPTION_PATH.exec(candidate);
-    projectId ??= topic?.[1] ?? subscription?.[1];
-    topicName ??= topic?.[2];
-  }
-  return { ...(projectId === undefined ? {} : { projectId }), ...(topicName === undefined ? {} : { topicName }) };
 }

@@ -56,15 +56,6 @@ export interface HttpResponseLike {
   send(body?: unknown): unknown;
 }
 
-/**
- * Where a delivery says it came from: the project and topic its event or push path names. Whoever sends the request
- * chooses these, so Skein never routes, configures or builds anything from them.
- */
-export interface DeliveryOrigin {
-  readonly projectId?: string;
-  readonly topicName?: string;
-}
-
 /** A Pub/Sub message read from any of the shapes above. */
 export interface FunctionMessage {
   readonly id: string;

@@ -1,5 +1,5 @@
 import { InvalidEvent } from '../../../src/errors';
-import { deliveryOrigin, readPubSubMessage } from '../../../src/functions';
+import { readPubSubMessage } from '../../../src/functions';
 
 const base64 = (text: string): string => Buffer.from(text).toString('base64');
 
@@ -72,25 +72,5 @@ describe('Function: readPubSubMessage', () => {
     } catch (error) {
       expect((error as InvalidEvent).failures[0]?.pointer).toBe(pointer);
     }
-  });
-});
-
-describe('Function: deliveryOrigin', () => {
-  it.each([
-    ['a CloudEvent source', ['//pubsub.googleapis.com/projects/p1/topics/t.a'], { projectId: 'p1', topicName: 't.a' }],
-    [
-      'a background resource',
-      ['projects/p2/topics/main.octue.twined.services'],
-      {
-        projectId: 'p2',
-        topicName: 'main.octue.twined.services',
-      },
-    ],
-    ['a push endpoint path with a query', ['/projects/p3/topics/t3?x=1'], { projectId: 'p3', topicName: 't3' }],
-    ['a push subscription only', ['/', 'projects/p4/subscriptions/s'], { projectId: 'p4' }],
-    ['nothing usable', [undefined, 42, '/'], {}],
-    ['the first candidate first', ['projects/a/topics/x', 'projects/b/topics/y'], { projectId: 'a', topicName: 'x' }],
-  ])('reads %s', (_case, candidates, expected) => {
-    expect(deliveryOrigin(...candidates)).toEqual(expected);
   });
 });
