@@ -86,7 +86,7 @@ function bounded(failures: readonly ValidationFailure[]): ValidationFailure[] {
  * @param invalid - Why the question could not be read.
  * @returns The error to send.
  */
-export function invalidQuestionError(invalid: InvalidEvent): InvalidQuestion {
+function invalidQuestionError(invalid: InvalidEvent): InvalidQuestion {
   return new InvalidQuestion('The question does not conform to the service-communication schema:', {
     failures: bounded(invalid.failures),
     kind: 'question',
