@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
+import { Crc32c } from '../core/hashing/crc32c';
 import { StreamingError } from '../errors';
-import { fileCrc, readFrame, updateCrc } from './file-frames';
+import { readFrame } from './file-frames';
 import type { FileTrailer } from './file-frames';
 import { ReturnCode, StreamContextKey } from './types';
 import type { ConsumeResult, ConsumerFactory, ObjectConsumer, StreamContext, StreamRuntime } from './types';
@@ -104,14 +105,13 @@ class FileConsumer implements ObjectConsumer {
       } finally {
         await handle.close();
       }
-      this.progress = Object.assign({}, this.progress, {
-        received: received + frame.bytes.length,
-        crc: updateCrc(this.progress.crc, frame.bytes),
-      });
+      const crc = new Crc32c(this.progress.crc);
+      crc.update(frame.bytes);
+      this.progress = Object.assign({}, this.progress, { received: received + frame.bytes.length, crc: crc.digest() });
       return { continue: true };
     }
     const { trailer } = frame;
-    const crc32c = fileCrc(this.progress.crc);
+    const crc32c = new Crc32c(this.progress.crc).toString();
     if (trailer.size !== received || received !== declaredSize || trailer.crc32c !== crc32c) {
       throw new StreamingError(
         `The file does not check out: ${received} bytes with CRC32C ${crc32c} received, ` +
@@ -132,7 +132,7 @@ class FileConsumer implements ObjectConsumer {
     }
     ctx[RECEIVED_FILE] = {
       path: this.progress.destination,
-      trailer: { size: this.progress.received, crc32c: fileCrc(this.progress.crc) },
+      trailer: { size: this.progress.received, crc32c: new Crc32c(this.progress.crc).toString() },
     };
   }
 

@@ -1,5 +1,3 @@
-import { crc32c } from '@node-rs/crc32';
-
 import { parseJsonObject } from './json-body';
 
 /**
@@ -44,16 +42,4 @@ export function readFrame(chunk: Buffer): FileFrame | undefined {
   const crc = body?.crc32c;
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0 || typeof crc !== 'string') return undefined;
   return { kind: 'trailer', trailer: { size, crc32c: crc } };
-}
-
-/** @returns The running CRC32C after `bytes` (as an unsigned integer, so it can be saved and resumed). */
-export function updateCrc(previous: number, bytes: Buffer): number {
-  return crc32c(bytes, previous) >>> 0;
-}
-
-/** @returns A running CRC32C as Cloud Storage shows it: base64 of its four big-endian bytes. */
-export function fileCrc(value: number): string {
-  const bytes = Buffer.alloc(4);
-  bytes.writeUInt32BE(value >>> 0, 0);
-  return bytes.toString('base64');
 }

@@ -1,9 +1,10 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 
+import { Crc32c } from '../core/hashing/crc32c';
 import { InvalidStreamingOption } from '../errors';
 import type { StreamEngine } from './engine';
-import { fileCrc, frameData, frameTrailer, updateCrc } from './file-frames';
+import { frameData, frameTrailer } from './file-frames';
 import { FileConsumerFactory } from './file-consumer';
 import type { FileProcessingOptions } from './file-consumer';
 import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES } from './limits';
@@ -82,7 +83,7 @@ export function registerFileProcessing(
 class FileProducer implements ObjectProducer {
   private position = 0;
   private finished = false;
-  private crc = 0;
+  private readonly crc = new Crc32c();
 
   constructor(
     private readonly handle: Awaited<ReturnType<typeof open>>,
@@ -97,12 +98,12 @@ class FileProducer implements ObjectProducer {
     if (bytesRead === 0) {
       this.finished = true;
       return {
-        data: frameTrailer({ size: this.position, crc32c: fileCrc(this.crc) }),
+        data: frameTrailer({ size: this.position, crc32c: this.crc.toString() }),
         timeoutSeconds: this.timeoutSeconds,
       };
     }
     const data = buffer.subarray(0, bytesRead);
-    this.crc = updateCrc(this.crc, data);
+    this.crc.update(data);
     this.position += bytesRead;
     return { data: frameData(data), timeoutSeconds: this.timeoutSeconds };
   }
@@ -111,7 +112,7 @@ class FileProducer implements ObjectProducer {
     if (!Object.values(replies).every((reply) => reply.rc === ReturnCode.OK)) return false;
     if (!this.finished) return undefined;
     // End to end: every receiver must echo the checksum this side computed while reading.
-    const expected = fileCrc(this.crc);
+    const expected = this.crc.toString();
     return Object.values(replies).every(
       (reply) => (reply.data as { crc32c?: unknown } | undefined)?.crc32c === expected,
     );

@@ -9,7 +9,11 @@ import type { Readable } from 'node:stream';
  * its `crc32cGenerator` option instead of its own (much slower) pure-JS implementation.
  */
 export class Crc32c {
-  private value = 0;
+  /**
+   * @param value - A checksum to continue from (a saved {@link Crc32c.digest}), so hashing can resume across
+   * processes; 0 starts afresh.
+   */
+  constructor(private value = 0) {}
 
   /** Feeds more bytes into the running checksum. */
   update(data: Uint8Array): void {
