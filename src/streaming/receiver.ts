@@ -4,7 +4,7 @@ import { endedReply, StreamEnding } from './ending';
 import type { ReceiverDeps } from './ending';
 import { checkConsumeResult, checkConsumerState, openHead } from './receiver-checks';
 import type { HeldConsumer, Registration } from './registry';
-import type { ChunkRecord, StoredReply, StreamHead } from './state-store';
+import type { ChunkRecord, StoredReply, StreamHead, StreamSummary } from './state-store';
 import { PerKeyQueue } from './timing';
 import { isReturnCode, ReturnCode } from './types';
 import type { ConsumeResult } from './types';
@@ -87,8 +87,10 @@ export class StreamReceiver {
     const removed: string[] = [];
     for (const txId of await this.deps.states.listStreams()) {
       await this.queue.run(txId, async () => {
-        if (await this.expireIfIdle(txId)) timedOut.push(txId);
-        else if (await this.removeIfExpired(txId)) removed.push(txId);
+        // One listing serves both checks: expiry only looks at open streams, removal only at ended ones.
+        const summary = await this.deps.states.summarize(txId);
+        if (await this.expireIfIdle(txId, summary)) timedOut.push(txId);
+        else if (await this.removeIfExpired(txId, summary)) removed.push(txId);
       });
     }
     return { timedOut, removed };
@@ -99,7 +101,7 @@ export class StreamReceiver {
     this.ending.disarmAll();
     for (const txId of [...this.ending.held.keys()]) {
       await this.queue.run(txId, async () => {
-        const head = await this.deps.states.readHead(txId);
+        const head = await this.head(txId);
         if (head !== undefined) await this.ending.end(head, ReturnCode.TASK_ABORTED);
       });
     }
@@ -107,7 +109,7 @@ export class StreamReceiver {
 
   // The head of an open stream of this sender; `undefined` for unknown, ended or someone else's streams.
   private async liveHead(txId: string, sender: string): Promise<StreamHead | undefined> {
-    const head = await this.deps.states.readHead(txId);
+    const head = await this.head(txId);
     // Only the stream's own sender may abort it, keep it alive or break it.
     if (head === undefined || head.sender !== sender) return undefined;
     return (await this.deps.states.readEnd(txId)) === undefined ? head : undefined;
@@ -210,7 +212,7 @@ export class StreamReceiver {
   // END_STREAM: a consumer ends its own stream. Not queued: it may be called from inside `consume`, which holds the
   // stream's turn; the end record keeps it exactly once.
   private async endFromConsumer(txId: string, rc: ReturnCode): Promise<void> {
-    const head = await this.deps.states.readHead(txId);
+    const head = await this.head(txId);
     if (head !== undefined) await this.ending.end(head, isReturnCode(rc) ? rc : ReturnCode.OK);
   }
 
@@ -225,15 +227,14 @@ export class StreamReceiver {
   private armIdle(txId: string, delayMs: number): void {
     this.ending.armIdle(txId, delayMs, () => {
       this.queue
-        .run(txId, () => this.expireIfIdle(txId))
+        .run(txId, async () => this.expireIfIdle(txId, await this.deps.states.summarize(txId)))
         .catch((error: unknown) => this.deps.logger.exception(`Checking stream ${txId} for idleness failed.`, error));
     });
   }
 
   // Ends the stream with TIMEOUT if it idled for the whole timeout; otherwise waits for the rest of it.
-  private async expireIfIdle(txId: string): Promise<boolean> {
-    const summary = await this.deps.states.summarize(txId);
-    const head = summary === undefined ? undefined : await this.deps.states.readHead(txId);
+  private async expireIfIdle(txId: string, summary: StreamSummary | undefined): Promise<boolean> {
+    const head = summary === undefined ? undefined : await this.head(txId);
     if (summary === undefined || head === undefined || summary.endedAtMs !== undefined) {
       // Ended (or removed) elsewhere: this process lets go of its copy of the consumer.
       this.ending.held.delete(txId);
@@ -249,8 +250,8 @@ export class StreamReceiver {
     return true;
   }
 
-  private async removeIfExpired(txId: string): Promise<boolean> {
-    const endedAtMs = (await this.deps.states.summarize(txId))?.endedAtMs;
+  private async removeIfExpired(txId: string, summary: StreamSummary | undefined): Promise<boolean> {
+    const endedAtMs = summary?.endedAtMs;
     if (endedAtMs === undefined || this.deps.clock.now().getTime() - endedAtMs < this.deps.endedRetentionMs) {
       return false;
     }
