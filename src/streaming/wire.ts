@@ -1,5 +1,5 @@
 import type { OutgoingMessage } from '../core/ports/transport';
-import { validateSruid } from '../core/service-id/sruid';
+import { isValidSruid } from '../core/service-id/sruid';
 import { CHUNK_FRAMING_BYTES, MAX_CHUNK_BYTES, MAX_CONTEXT_BYTES, MAX_REPLY_BYTES } from './limits';
 import { parseJsonObject } from './json-body';
 import type { ReturnCode, StreamContext } from './types';
@@ -171,14 +171,9 @@ export function encodeNotice(notice: Omit<NoticeMessage, 'event'> & { event: 'ab
   return { data: EMPTY_BODY, attributes, orderingKey: notice.txId };
 }
 
+// Length-bounded before parsing: attributes are hostile, and no SRUID is that long.
 function isSruid(value: string | undefined): value is string {
-  if (value === undefined || value.length > 256) return false;
-  try {
-    validateSruid(value);
-    return true;
-  } catch {
-    return false;
-  }
+  return value !== undefined && value.length <= 256 && isValidSruid(value);
 }
 
 function parseSeq(value: string | undefined): number | undefined {
