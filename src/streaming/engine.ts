@@ -163,10 +163,10 @@ export class StreamEngine {
     if (recipient !== this.options.identity) return true;
     if (senderType === STREAM_REPLY_SENDER_TYPE && replyTo !== this.options.instanceId) return true;
     const decoded = decodeStreamMessage(message);
+    // Replies come only as STREAM_REPLY and everything else only as STREAM: a mismatch is dropped.
+    if ((decoded.event === 'reply') !== (senderType === STREAM_REPLY_SENDER_TYPE)) return true;
     if (decoded.event === 'reply') {
-      if (senderType === STREAM_REPLY_SENDER_TYPE) this.waiter.deliver(decoded);
-    } else if (senderType !== STREAM_SENDER_TYPE) {
-      return true;
+      this.waiter.deliver(decoded);
     } else if (decoded.event === 'chunk') {
       await this.receiver.handleChunk(decoded);
     } else if (decoded.event === 'rejected') {
