@@ -2,11 +2,10 @@ import { setOwnProperty } from '../core/json';
 import { StreamingError } from '../errors';
 import { MAX_REPLY_BYTES } from './limits';
 import type { StreamHead } from './state-store';
-import { isReturnCode, StreamContextKey } from './types';
+import { isReturnCode, RESERVED_CONTEXT_KEYS, StreamContextKey } from './types';
 import type { ConsumeResult, StreamContext } from './types';
 import type { ChunkMessage } from './wire';
 
-const RESERVED_KEYS: ReadonlySet<string> = new Set(Object.values(StreamContextKey));
 const MAX_CONSUMER_STATE_BYTES = 256 * 1024;
 
 /**
@@ -18,7 +17,7 @@ export function openHead(chunk: ChunkMessage): StreamHead {
   // Copied key by key (a received `__proto__` stays data), without the keys only the engine may set.
   const context: StreamContext = {};
   for (const [key, value] of Object.entries(chunk.context ?? {})) {
-    if (!RESERVED_KEYS.has(key)) setOwnProperty(context, key, value);
+    if (!RESERVED_CONTEXT_KEYS.has(key)) setOwnProperty(context, key, value);
   }
   context[StreamContextKey.CHANNEL] = chunk.channel;
   context[StreamContextKey.TOPIC] = chunk.topic;

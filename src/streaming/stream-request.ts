@@ -5,7 +5,7 @@ import { validateSruid } from '../core/service-id/sruid';
 import { ChunkTooLarge, InvalidStreamingOption, StreamingFeatureUnavailable } from '../errors';
 import type { Logger } from '../service/logging';
 import { MAX_CONTEXT_BYTES } from './limits';
-import { StreamContextKey } from './types';
+import { RESERVED_CONTEXT_KEYS } from './types';
 import type { ObjectProducer, StreamContext, StreamObjectsOptions, StreamRuntime } from './types';
 import { isStreamName } from './wire';
 
@@ -39,7 +39,6 @@ const MAX_TARGETS = 100;
 /** The largest `window`: more chunks in flight gain nothing over Pub/Sub and only delay a failing stream's end. */
 const MAX_WINDOW = 64;
 const QUESTION_UUID = /^[A-Za-z0-9_-]{1,128}$/;
-const RESERVED: ReadonlySet<string> = new Set(Object.values(StreamContextKey));
 
 /**
  * Checks a stream request before anything is sent, so a bad request fails fast and whole.
@@ -71,7 +70,7 @@ export function prepareStream(request: StreamRequest, logger: Logger, shutdown: 
     throw new InvalidStreamingOption('ctx', 'the stream context must be a plain object.');
   }
   const txId = randomUUID();
-  const sent = Object.fromEntries(Object.entries(ctx).filter(([key]) => !RESERVED.has(key)));
+  const sent = Object.fromEntries(Object.entries(ctx).filter(([key]) => !RESERVED_CONTEXT_KEYS.has(key)));
   let contextJson: Buffer;
   try {
     contextJson = Buffer.from(JSON.stringify(sent));

@@ -18,6 +18,9 @@ export const StreamContextKey = {
 /** One of {@link StreamContextKey}'s values. */
 export type StreamContextKey = (typeof StreamContextKey)[keyof typeof StreamContextKey];
 
+/** Every {@link StreamContextKey}: keys only the engine sets, dropped from what senders send and receivers open. */
+export const RESERVED_CONTEXT_KEYS: ReadonlySet<string> = new Set(Object.values(StreamContextKey));
+
 /** Return codes of stream replies and stream results (NVFlare's names, as strings on the wire). */
 export const ReturnCode = {
   OK: 'OK',
