@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 
-import { encodeAttributes } from '../../core/events';
+import { ATTRIBUTE_NAMES, encodeAttributes } from '../../core/events';
 import type { RecordedEvent } from '../../core/events';
 import { setOwnProperty, toOctuePrimitive } from '../../core/json';
 import type { EventTable } from './tables';
@@ -37,21 +37,9 @@ export interface StoredEvent extends RecordedEvent {
   readonly backend_metadata?: Readonly<Record<string, unknown>>;
 }
 
-// The attributes with a column of their own; the rest go to `other_attributes`, as Pub/Sub strings (as Octue stores
-// them).
-const ATTRIBUTE_COLUMNS = new Set([
-  'uuid',
-  'datetime',
-  'question_uuid',
-  'parent_question_uuid',
-  'originator_question_uuid',
-  'parent',
-  'originator',
-  'sender',
-  'sender_type',
-  'sender_sdk_version',
-  'recipient',
-]);
+// The attributes with a column of their own: Octue's attribute names up to `recipient` (the rest are the question's
+// and delivery's settings). The others go to `other_attributes`, as Pub/Sub strings (as Octue stores them).
+const ATTRIBUTE_COLUMNS = new Set<string>(ATTRIBUTE_NAMES.slice(0, ATTRIBUTE_NAMES.indexOf('recipient') + 1));
 
 /**
  * PostgreSQL's `jsonb` and `text` cannot hold U+0000, which JSON and Pub/Sub strings can: one such character would
