@@ -2,7 +2,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { createHubApp } from '../../src/hub/http/app';
+import type { HubEngine } from '../../src/hub/store/database';
+import { SqlHubStore } from '../../src/hub/store/hub-store';
 import type { HubStore } from '../../src/hub/store/hub-store';
+import { openTestHubDatabase } from './hub-databases';
 
 /** A response: its status and parsed JSON body. */
 export interface HubResponse {
@@ -40,5 +43,33 @@ export async function serveHubApi(
       return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
     },
     stop: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+}
+
+/** A fresh Hub database, its store and the REST API served over it, and how to throw them all away. */
+export interface TestHub {
+  readonly store: SqlHubStore;
+  readonly api: RunningHubApi;
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens a fresh Hub database on an engine and serves the REST API over its store: the set-up the REST API test
+ * files share.
+ * @param engine - The database engine.
+ * @param maxBodyBytes - The API's request body limit, when a test needs a small one.
+ * @returns The store, the served API, and `stop`, which closes the server and then disposes of the database.
+ */
+export async function openTestHub(engine: HubEngine, maxBodyBytes?: number): Promise<TestHub> {
+  const test = await openTestHubDatabase(engine);
+  const store = new SqlHubStore(test.database);
+  const api = await serveHubApi(store, maxBodyBytes);
+  return {
+    store,
+    api,
+    async stop() {
+      await api.stop();
+      await test.dispose();
+    },
   };
 }

@@ -1,9 +1,8 @@
 import { makeDeliveryAcknowledgementEvent, makeResultEvent } from '../../../src/core/events';
-import { SqlHubStore } from '../../../src/hub/store/hub-store';
-import { HUB_ENGINES, openTestHubDatabase } from '../../helpers/hub-databases';
-import type { TestHubDatabase } from '../../helpers/hub-databases';
+import type { SqlHubStore } from '../../../src/hub/store/hub-store';
+import { HUB_ENGINES } from '../../helpers/hub-databases';
 import { conversation } from '../../helpers/hub-events';
-import { serveHubApi } from '../../helpers/hub-http';
+import { openTestHub } from '../../helpers/hub-http';
 import type { RunningHubApi } from '../../helpers/hub-http';
 
 const file = (path: string) => ({ id: path, path, timestamp: null, tags: {}, labels: [] });
@@ -13,20 +12,15 @@ function resultWith(datasets: Record<string, unknown>) {
 }
 
 describe.each(HUB_ENGINES)('REST API: analysis buckets (on %s)', (engine) => {
-  let test: TestHubDatabase;
   let store: SqlHubStore;
   let api: RunningHubApi;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    test = await openTestHubDatabase(engine);
-    store = new SqlHubStore(test.database);
-    api = await serveHubApi(store);
+    ({ store, api, stop } = await openTestHub(engine));
   });
 
-  afterAll(async () => {
-    await api.stop();
-    await test.dispose();
-  });
+  afterAll(() => stop());
 
   it("serves the datasets of a result's output manifest as buckets with their files, following a retry", async () => {
     // Prepare

@@ -1,29 +1,23 @@
 import { randomUUID } from 'node:crypto';
 
 import { makeMonitorMessageEvent } from '../../../src/core/events';
-import { SqlHubStore } from '../../../src/hub/store/hub-store';
-import { HUB_ENGINES, openTestHubDatabase } from '../../helpers/hub-databases';
-import type { TestHubDatabase } from '../../helpers/hub-databases';
+import type { SqlHubStore } from '../../../src/hub/store/hub-store';
+import { HUB_ENGINES } from '../../helpers/hub-databases';
 import { conversation, failingResponses, typicalResponses } from '../../helpers/hub-events';
 import type { EventDelivery } from '../../../src/hub/store/event-rows';
-import { serveHubApi } from '../../helpers/hub-http';
+import { openTestHub } from '../../helpers/hub-http';
 import type { RunningHubApi } from '../../helpers/hub-http';
 
 describe.each(HUB_ENGINES)('REST API: questions (on %s)', (engine) => {
-  let test: TestHubDatabase;
   let store: SqlHubStore;
   let api: RunningHubApi;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    test = await openTestHubDatabase(engine);
-    store = new SqlHubStore(test.database);
-    api = await serveHubApi(store);
+    ({ store, api, stop } = await openTestHub(engine));
   });
 
-  afterAll(async () => {
-    await api.stop();
-    await test.dispose();
-  });
+  afterAll(() => stop());
 
   describe('Route: GET /question-events', () => {
     it("gets a question's events with Octue's get_events parameters", async () => {

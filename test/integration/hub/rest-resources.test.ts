@@ -2,28 +2,22 @@ import { randomUUID } from 'node:crypto';
 
 import { SqlHubStore } from '../../../src/hub/store/hub-store';
 import { HUB_ENGINES, openTestHubDatabase } from '../../helpers/hub-databases';
-import type { TestHubDatabase } from '../../helpers/hub-databases';
 import { conversation } from '../../helpers/hub-events';
-import { serveHubApi } from '../../helpers/hub-http';
+import { openTestHub, serveHubApi } from '../../helpers/hub-http';
 import type { RunningHubApi } from '../../helpers/hub-http';
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 describe.each(HUB_ENGINES)('REST API: resources (on %s)', (engine) => {
-  let test: TestHubDatabase;
   let store: SqlHubStore;
   let api: RunningHubApi;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    test = await openTestHubDatabase(engine);
-    store = new SqlHubStore(test.database);
-    api = await serveHubApi(store, 2048);
+    ({ store, api, stop } = await openTestHub(engine, 2048));
   });
 
-  afterAll(async () => {
-    await api.stop();
-    await test.dispose();
-  });
+  afterAll(() => stop());
 
   const unique = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
 
