@@ -1,7 +1,5 @@
-import { SqlHubStore } from '../../../src/hub/store/hub-store';
-import { HUB_ENGINES, openTestHubDatabase } from '../../helpers/hub-databases';
-import type { TestHubDatabase } from '../../helpers/hub-databases';
-import { serveHubApi } from '../../helpers/hub-http';
+import { HUB_ENGINES } from '../../helpers/hub-databases';
+import { openTestHub } from '../../helpers/hub-http';
 import type { RunningHubApi } from '../../helpers/hub-http';
 
 const REALMS: readonly [string, string | null][] = [
@@ -13,13 +11,12 @@ const REALMS: readonly [string, string | null][] = [
 ];
 
 describe.each(HUB_ENGINES)('REST API: list queries (on %s)', (engine) => {
-  let test: TestHubDatabase;
   let api: RunningHubApi;
+  let stop: () => Promise<void>;
   const ids = new Map<string, string>();
 
   beforeAll(async () => {
-    test = await openTestHubDatabase(engine);
-    api = await serveHubApi(new SqlHubStore(test.database));
+    ({ api, stop } = await openTestHub(engine));
     for (const [name, description] of REALMS) {
       const created = await api.request('POST', '/realms', { name, description });
       ids.set(name, created.body.data.id);
@@ -29,10 +26,7 @@ describe.each(HUB_ENGINES)('REST API: list queries (on %s)', (engine) => {
     await api.request('POST', '/nodes', { name: 'public', realmId: ids.get('alpha') });
   });
 
-  afterAll(async () => {
-    await api.stop();
-    await test.dispose();
-  });
+  afterAll(() => stop());
 
   const names = async (query: string): Promise<string[]> => {
     const response = await api.request('GET', `/realms?${query}`);
