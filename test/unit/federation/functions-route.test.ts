@@ -4,22 +4,16 @@ import { functionHandlers } from '../../../src/functions';
 import { Service } from '../../../src/service';
 import { cloudEventOf, jsonMessage } from '../functions/events';
 import { waitFor } from '../service/helpers';
-import { AGGREGATOR, FederationNetwork, NORTH } from './helpers';
+import { AGGREGATOR, NORTH } from './helpers';
 import { ANALYSIS_ID, Peers } from './peers';
 
-let network: FederationNetwork;
 let peers: Peers;
 
 beforeEach(async () => {
-  network = await new FederationNetwork().start();
-  peers = new Peers(network);
-  await peers.spy();
+  peers = await Peers.start();
 });
 
-afterEach(async () => {
-  await peers.stop();
-  await network.close();
-});
+afterEach(() => peers.close());
 
 describe('Function: functionHandlers (federation events)', () => {
   it('routes a message delivered to a function to the mailbox once, acknowledging every delivery', async () => {
@@ -31,7 +25,7 @@ describe('Function: functionHandlers (federation events)', () => {
     const handlers = functionHandlers({
       service: new Service({
         serviceId: NORTH,
-        transport: network.transport,
+        transport: peers.network.transport,
         runFunction: async () => ({}),
         eventRoutes: [runtime.eventRoute],
       }),

@@ -1,22 +1,16 @@
 import { decodeContext, encodeContext } from '../../../src/federation/context';
 import { InvalidFederationMessage } from '../../../src/federation';
 import { waitFor } from '../service/helpers';
-import { AGGREGATOR, FederationNetwork, NORTH, SOUTH } from './helpers';
+import { AGGREGATOR, NORTH, SOUTH } from './helpers';
 import { ANALYSIS_ID, CONTEXT, Peers } from './peers';
 
-let network: FederationNetwork;
 let peers: Peers;
 
 beforeEach(async () => {
-  network = await new FederationNetwork().start();
-  peers = new Peers(network);
-  await peers.spy();
+  peers = await Peers.start();
 });
 
-afterEach(async () => {
-  await peers.stop();
-  await network.close();
-});
+afterEach(() => peers.close());
 
 function attributes(overrides: Record<string, string> = {}): Record<string, string> {
   return Object.assign(
@@ -66,8 +60,8 @@ describe('Function: federationRoute (hostile events)', () => {
     const aggregator = await peers.join(AGGREGATOR);
 
     // Act
-    await network.transport.publish({ data: payload, attributes: attrs });
-    await network.transport.publish({
+    await peers.network.transport.publish({ data: payload, attributes: attrs });
+    await peers.network.transport.publish({
       data: data('{"ok":true}'),
       attributes: attributes({ message_id: 'fed/-2-abcd' }),
     });
@@ -84,7 +78,10 @@ describe('Function: federationRoute (hostile events)', () => {
     const aggregator = await peers.join(AGGREGATOR);
 
     // Act
-    await network.transport.publish({ data: data('{"__proto__":{"polluted":true},"x":1}'), attributes: attributes() });
+    await peers.network.transport.publish({
+      data: data('{"__proto__":{"polluted":true},"x":1}'),
+      attributes: attributes(),
+    });
     await waitFor(() => peers.events({ skein_federation_event: 'ack' }).length === 1, 'the ack');
 
     // Assess

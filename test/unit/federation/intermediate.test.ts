@@ -1,19 +1,14 @@
 import { InvalidInputException, ObjectNotFound, UnknownParticipant } from '../../../src/errors';
-import { AGGREGATOR, FederationNetwork, NORTH } from './helpers';
+import { AGGREGATOR, NORTH } from './helpers';
 import { Peers } from './peers';
 
-let network: FederationNetwork;
 let peers: Peers;
 
 beforeEach(async () => {
-  network = await new FederationNetwork().start();
-  peers = new Peers(network);
+  peers = await Peers.start({}, false);
 });
 
-afterEach(async () => {
-  await peers.stop();
-  await network.close();
-});
+afterEach(() => peers.close());
 
 describe('Methods: saveIntermediateData, getIntermediateData, getLocalTags', () => {
   it('keeps tagged local data for later analyses of the project, by id or by tag (all, first, last)', async () => {

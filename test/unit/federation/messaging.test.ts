@@ -6,22 +6,17 @@ import {
 } from '../../../src/federation';
 import { InvalidInputException, MessageTooLarge } from '../../../src/errors';
 import { waitFor } from '../service/helpers';
-import { AGGREGATOR, FederationNetwork, NORTH, SOUTH } from './helpers';
+import type { FederationNetwork } from './helpers';
+import { AGGREGATOR, NORTH, SOUTH } from './helpers';
 import { drive, Peers } from './peers';
 
-let network: FederationNetwork;
 let peers: Peers;
 
 async function setUp(options: ConstructorParameters<typeof FederationNetwork>[0] = {}): Promise<void> {
-  network = await new FederationNetwork(options).start();
-  peers = new Peers(network);
-  await peers.spy();
+  peers = await Peers.start(options);
 }
 
-afterEach(async () => {
-  await peers.stop();
-  await network.close();
-});
+afterEach(() => peers.close());
 
 describe('Class: Federation', () => {
   describe('Method: sendMessage', () => {

@@ -5,8 +5,7 @@ import { resolveFederationOptions } from '../../../src/federation/options';
 import type { FederationOptions } from '../../../src/federation/options';
 import { Service } from '../../../src/service';
 import { ManualClock } from '../service/helpers';
-import type { FederationNetwork } from './helpers';
-import { AGGREGATOR, MAILBOX_ROOT, NORTH, SOUTH } from './helpers';
+import { AGGREGATOR, FederationNetwork, MAILBOX_ROOT, NORTH, SOUTH } from './helpers';
 
 export const ANALYSIS_ID = 'analysis-1';
 
@@ -31,6 +30,18 @@ export class Peers {
   private readonly serving: Promise<void>[] = [];
 
   constructor(readonly network: FederationNetwork) {}
+
+  /**
+   * Starts a network and peers over it, as every peers test's set-up does.
+   * @param options - The network's options.
+   * @param spy - Whether to record federation events (some tests only need the network).
+   * @returns The peers; their network is {@link Peers.network}.
+   */
+  static async start(options: ConstructorParameters<typeof FederationNetwork>[0] = {}, spy = true): Promise<Peers> {
+    const peers = new Peers(await new FederationNetwork(options).start());
+    if (spy) await peers.spy();
+    return peers;
+  }
 
   /** Starts spying on federation events. */
   async spy(): Promise<void> {
@@ -91,6 +102,12 @@ export class Peers {
   async stop(): Promise<void> {
     for (const controller of this.stops) controller.abort();
     await Promise.all(this.serving);
+  }
+
+  /** Stops serving, then closes the network (the served routes use it until they stop). */
+  async close(): Promise<void> {
+    await this.stop();
+    await this.network.close();
   }
 }
 

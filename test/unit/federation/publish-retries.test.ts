@@ -1,21 +1,16 @@
 import type { OutgoingMessage, Transport } from '../../../src/core/ports/transport';
 import { FederationPublishFailed } from '../../../src/federation';
 import { TransportError } from '../../../src/errors';
-import { AGGREGATOR, FederationNetwork, NORTH } from './helpers';
+import { AGGREGATOR, NORTH } from './helpers';
 import { drive, Peers } from './peers';
 
-let network: FederationNetwork;
 let peers: Peers;
 
 beforeEach(async () => {
-  network = await new FederationNetwork().start();
-  peers = new Peers(network);
+  peers = await Peers.start({}, false);
 });
 
-afterEach(async () => {
-  await peers.stop();
-  await network.close();
-});
+afterEach(() => peers.close());
 
 /** A transport (the port, not a patched client) whose first `failures` federation publishes fail. */
 function flakyTransport(inner: Transport, failures: number): Transport & { attempts: number } {
@@ -35,7 +30,7 @@ describe('Method: sendMessage (publish failures)', () => {
     // Prepare
     await peers.serve(NORTH);
     await peers.serve(AGGREGATOR);
-    const transport = flakyTransport(network.transport, 2);
+    const transport = flakyTransport(peers.network.transport, 2);
     const aggregator = await peers.join(AGGREGATOR, { transport, uniform: () => 0.5 });
     await peers.join(NORTH);
 
@@ -49,7 +44,7 @@ describe('Method: sendMessage (publish failures)', () => {
 
   it('gives up after the retries with FederationPublishFailed naming the receiver', async () => {
     // Prepare
-    const transport = flakyTransport(network.transport, Infinity);
+    const transport = flakyTransport(peers.network.transport, Infinity);
     const aggregator = await peers.join(AGGREGATOR, { transport, uniform: () => 0.5 });
 
     // Act
