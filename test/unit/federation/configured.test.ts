@@ -8,8 +8,10 @@ import type { FederatedAnalysis } from '../../../src/federation';
 import { encodeContext } from '../../../src/federation/context';
 import { Child } from '../../../src/service/child';
 import { serviceFromConfiguration } from '../../../src/service';
+import type { RunnerOptions } from '../../../src/service';
 import { waitFor } from '../service/helpers';
-import { AGGREGATOR, FederationNetwork, MAILBOX_ROOT, NORTH } from './helpers';
+import type { FederationNetwork } from './helpers';
+import { AGGREGATOR, MAILBOX_ROOT, NORTH } from './helpers';
 import { CONTEXT, drive, Peers } from './peers';
 
 const IDENTITY = { OCTUE_SERVICE_NAMESPACE: 'fed', OCTUE_SERVICE_NAME: 'north', OCTUE_SERVICE_REVISION_TAG: '1.0.0' };
@@ -50,15 +52,45 @@ describe('Function: federationForService', () => {
   let peers: Peers;
 
   beforeEach(async () => {
-    network = await new FederationNetwork().start();
-    peers = new Peers(network);
-    await peers.spy();
+    peers = await Peers.start();
+    network = peers.network;
   });
 
-  afterEach(async () => {
-    await peers.stop();
-    await network.close();
-  });
+  afterEach(() => peers.close());
+
+  /**
+   * Serves north as `skein start` serves a configured service: federation wired from its configuration (with the
+   * test mailbox root and federation's clock manual), its routes and extensions handed to the service.
+   */
+  async function serveConfiguredNorth(
+    env: ConfigurationEnvironment,
+    runner: Omit<Partial<RunnerOptions>, 'analysisExtensions'>,
+  ): Promise<{ federation: ReturnType<typeof federationForService>; stop: () => Promise<void> }> {
+    const configuration = configure({
+      SKEIN_FEDERATION_PROJECT: 'weather',
+      SKEIN_FEDERATION_MAILBOX_ROOT: MAILBOX_ROOT,
+      ...env,
+    });
+    const placed = { configuration, serviceId: NORTH, transport: network.transport, objectStore: network.store };
+    const federation = federationForService({ ...placed, clock: peers.clock });
+    const service = serviceFromConfiguration({
+      ...placed,
+      runnerOptions: { ...runner, analysisExtensions: federation.analysisExtensions },
+      eventRoutes: federation.eventRoutes,
+    });
+    const controller = new AbortController();
+    let served: Promise<void> = Promise.resolve();
+    await new Promise<void>((ready, failed) => {
+      served = service.serve({ signal: controller.signal, onReady: () => ready() }).catch(failed);
+    });
+    return {
+      federation,
+      stop: async () => {
+        controller.abort();
+        await served;
+      },
+    };
+  }
 
   it('leaves federation off without a federation project', () => {
     // Act
@@ -90,30 +122,7 @@ describe('Function: federationForService', () => {
 
   it('wires a configured service so that messages sent to it are stored in its mailbox and acknowledged', async () => {
     // Prepare: north is served as skein start serves a configured service; the aggregator joins directly.
-    const configuration = configure({
-      SKEIN_FEDERATION_PROJECT: 'weather',
-      SKEIN_FEDERATION_MAILBOX_ROOT: MAILBOX_ROOT,
-    });
-    const federation = federationForService({
-      configuration,
-      serviceId: NORTH,
-      transport: network.transport,
-      objectStore: network.store,
-      clock: peers.clock,
-    });
-    const service = serviceFromConfiguration({
-      configuration,
-      serviceId: NORTH,
-      transport: network.transport,
-      objectStore: network.store,
-      runnerOptions: { app: async () => undefined, twine: {}, analysisExtensions: federation.analysisExtensions },
-      eventRoutes: federation.eventRoutes,
-    });
-    const controller = new AbortController();
-    let served: Promise<void> = Promise.resolve();
-    await new Promise<void>((ready, failed) => {
-      served = service.serve({ signal: controller.signal, onReady: () => ready() }).catch(failed);
-    });
+    const { federation, stop } = await serveConfiguredNorth({}, { app: async () => undefined, twine: {} });
     await peers.serve(AGGREGATOR);
     const aggregator = await peers.join(AGGREGATOR);
     const north = await peers.join(NORTH);
@@ -122,8 +131,7 @@ describe('Function: federationForService', () => {
     const sending = aggregator.sendMessage([NORTH], 'round', { estimate: 2 });
     await waitFor(() => peers.events({ skein_federation_event: 'ack', sender: NORTH }).length === 1, 'an ack');
     const sent = await sending;
-    controller.abort();
-    await served;
+    await stop();
 
     // Assess
     expect(federation.mailboxRoot).toBe(MAILBOX_ROOT);
@@ -136,38 +144,13 @@ describe('Function: federationForService', () => {
     [{ SKEIN_FEDERATION_RUN_DEADLINE_SECONDS: '60' }, 30_000],
   ])('ends an unbounded wait at the configured run deadline minus the margin (%j)', async (env, expectedMs) => {
     // Prepare: north's app waits for a message that never comes, with no timeout; only federation's clock is manual.
-    const configuration = configure({
-      SKEIN_FEDERATION_PROJECT: 'weather',
-      SKEIN_FEDERATION_MAILBOX_ROOT: MAILBOX_ROOT,
-      ...env,
-    });
-    const federation = federationForService({
-      configuration,
-      serviceId: NORTH,
-      transport: network.transport,
-      objectStore: network.store,
-      clock: peers.clock,
-    });
-    const service = serviceFromConfiguration({
-      configuration,
-      serviceId: NORTH,
-      transport: network.transport,
-      objectStore: network.store,
-      runnerOptions: {
-        app: async (analysis) => {
-          const started = peers.clock.now().getTime();
-          const received = await (analysis as FederatedAnalysis).federation?.awaitMessages([AGGREGATOR], 'round');
-          analysis.outputValues = { waitedMs: peers.clock.now().getTime() - started, received };
-        },
-        twine: { output_values_schema: { type: 'object' } },
-        analysisExtensions: federation.analysisExtensions,
+    const { stop } = await serveConfiguredNorth(env, {
+      app: async (analysis) => {
+        const started = peers.clock.now().getTime();
+        const received = await (analysis as FederatedAnalysis).federation?.awaitMessages([AGGREGATOR], 'round');
+        analysis.outputValues = { waitedMs: peers.clock.now().getTime() - started, received };
       },
-      eventRoutes: federation.eventRoutes,
-    });
-    const controller = new AbortController();
-    let served: Promise<void> = Promise.resolve();
-    await new Promise<void>((ready, failed) => {
-      served = service.serve({ signal: controller.signal, onReady: () => ready() }).catch(failed);
+      twine: { output_values_schema: { type: 'object' } },
     });
     const child = new Child({ id: NORTH, transport: network.transport, objectStore: network.store });
 
@@ -175,8 +158,7 @@ describe('Function: federationForService', () => {
     const asking = child.ask({ extensionAttributes: encodeContext(CONTEXT), timeout: 60 });
     const { answer } = await drive(asking, peers.clock, 10_000);
     await child.close();
-    controller.abort();
-    await served;
+    await stop();
 
     // Assess
     expect((answer as { outputValues: unknown }).outputValues).toEqual({
