@@ -32,6 +32,15 @@ export function isMessageIdOf(messageId: string, senderId: string): boolean {
 }
 
 /**
+ * The message number in an id made by {@link makeMessageId}.
+ * @param messageId - The id.
+ * @returns Its number, or 0 when the id is not in FLAME's format.
+ */
+export function messageNumberOf(messageId: string): number {
+  return Number(MESSAGE_ID_PATTERN.exec(messageId)?.[2] ?? 0);
+}
+
+/**
  * Encodes an id as one object-name segment (SRUIDs may put `/` or `:` in the prefix).
  * @param id - A checked message id.
  * @returns The segment.

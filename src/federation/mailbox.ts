@@ -1,6 +1,6 @@
 import type { ObjectStore, StoredObject } from '../core/ports/object-store';
 import { CloudStorageBucketNotFound, ObjectNotFound, PreconditionFailed } from '../errors';
-import { idSegment } from './ids';
+import { idSegment, messageNumberOf } from './ids';
 import { mailboxWritten } from './signals';
 import type { FederationMessage, MessageMeta, MessageStatus } from './types';
 
@@ -114,7 +114,7 @@ export class Mailbox {
     let highest = 0;
     for (const object of objects) {
       const id = decodeURIComponent(object.name.slice(object.name.lastIndexOf('/') + 1).replace(/\.json$/, ''));
-      const number = Number(/-(\d{1,15})-[0-9a-f]{4}$/.exec(id)?.[1] ?? 0);
+      const number = messageNumberOf(id);
       if (number > highest) highest = number;
     }
     return highest;
