@@ -1,3 +1,4 @@
+import { cloudPathBasename } from '../core/gs-path';
 import type { ObjectStore, StoredObject } from '../core/ports/object-store';
 import { CloudStorageBucketNotFound, ObjectNotFound, PreconditionFailed } from '../errors';
 import { idSegment, messageNumberOf } from './ids';
@@ -88,7 +89,7 @@ export class Mailbox {
    */
   async acknowledgedBy(messageId: string): Promise<Set<string>> {
     const { objects } = await this.listOrEmpty(`${this.directory}/acks/${idSegment(messageId)}/`);
-    return new Set(objects.map((object) => decodeURIComponent(object.name.slice(object.name.lastIndexOf('/') + 1))));
+    return new Set(objects.map((object) => decodeURIComponent(cloudPathBasename(object.name))));
   }
 
   /**
@@ -113,7 +114,7 @@ export class Mailbox {
     const { objects } = await this.listOrEmpty(`${this.directory}/out/`);
     let highest = 0;
     for (const object of objects) {
-      const id = decodeURIComponent(object.name.slice(object.name.lastIndexOf('/') + 1).replace(/\.json$/, ''));
+      const id = decodeURIComponent(cloudPathBasename(object.name).replace(/\.json$/, ''));
       const number = messageNumberOf(id);
       if (number > highest) highest = number;
     }
